@@ -1,0 +1,2 @@
+/** Internal entry point for tests and sibling packages. */
+export * from "./index";
