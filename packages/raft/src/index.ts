@@ -1,2 +1,3 @@
-/** @flotilla/raft public entry point: the pure core and (later) the durable node driver. */
+/** @flotilla/raft public entry point: the pure core and the durable node driver. */
 export * from "./core/index";
+export * from "./storage/index";

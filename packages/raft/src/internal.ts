@@ -1,2 +1,3 @@
-/** Internal entry point for tests and sibling packages. */
+/** Internal entry point for tests and sibling packages: the public API plus codec internals. */
 export * from "./index";
+export { logKey, hardKey, snapKey, META_KEY, printKey } from "./storage/codec";

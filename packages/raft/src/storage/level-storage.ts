@@ -1,0 +1,327 @@
+/**
+ * RaftStorage: the durable log, hard state and snapshots of one Raft node in one LevelDB.
+ *
+ * Durability contract (design.md §2): `persist` writes everything one Ready asks for in ONE
+ * LevelDB batch with `sync: true`, so entries, term/vote and an installed snapshot become durable
+ * together before the driver sends anything that depends on them. Snapshot chunks are written
+ * without sync; the next synced batch (which records the snapshot meta) makes them durable too,
+ * because LevelDB's write-ahead log is sequential.
+ *
+ * Corruption (design.md §5): `load` checks every record's CRC32C. A bad log record truncates the
+ * log to just before it (nothing above is trusted) and is reported so the node can refuse to act
+ * as up-to-date until the leader has repaired it.
+ */
+import { Level } from "level";
+import type { Entry, HardState, LogIndex } from "../core/types";
+import {
+  KeyPrefix, META_KEY, type StoredSnapshot, decodeEntry, decodeHardState, decodeMeta, encodeChunk,
+  encodeEntry, encodeHardState, encodeMeta, hardKey, logKey, logKeyIndex, printKey, snapKey,
+  snapKeyGen, unseal,
+} from "./codec";
+import { StorageCorruptionError } from "./errors";
+import { DELETE_BATCH_KEYS_MAX, SNAPSHOT_CHUNKS_MAX } from "./limits";
+
+type Db = Level<Uint8Array, Uint8Array>;
+type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+/** CorruptionReport says what `load` found broken and how far the node must be repaired. */
+export interface CorruptionReport {
+  readonly key: string;
+  readonly reason: string;
+  /** repairTargetIndex: the node is repaired once its commit index reaches this. */
+  readonly repairTargetIndex: LogIndex;
+}
+
+/** LoadedState is what `load` recovered from disk. */
+export interface LoadedState {
+  readonly hardState: HardState;
+  readonly snapshot: StoredSnapshot | null;
+  /** entries: the trusted log after the snapshot index, contiguous. */
+  readonly entries: readonly Entry[];
+  readonly corruptions: readonly CorruptionReport[];
+}
+
+/** PersistRequest is one Ready's worth of durable work. */
+export interface PersistRequest {
+  readonly hardState: HardState | null;
+  readonly entries: readonly Entry[];
+  /** snapshot: install this (already staged) snapshot and reset the log to it. */
+  readonly snapshot: StoredSnapshot | null;
+  readonly compactedThrough: LogIndex | null;
+}
+
+const EMPTY_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
+
+/** RaftStorage owns one node's LevelDB directory. Not safe for two concurrent `persist` calls. */
+export class RaftStorage {
+  readonly dir: string;
+  private readonly db: Db;
+  /** Invariant: firstIndex === 0 iff the stored log is empty; else firstIndex <= lastIndex. */
+  private firstIndex: LogIndex = 0;
+  private lastIndex: LogIndex = 0;
+  private current: StoredSnapshot | null = null;
+  private nextGen = 1;
+
+  private constructor(dir: string, db: Db) {
+    this.dir = dir;
+    this.db = db;
+  }
+
+  /** RaftStorage.open opens (creating if needed) the LevelDB in `dir`. */
+  static async open(dir: string): Promise<RaftStorage> {
+    const db: Db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    await db.open();
+    return new RaftStorage(dir, db);
+  }
+
+  /** snapshot returns the currently installed snapshot, if any. */
+  get snapshot(): StoredSnapshot | null {
+    return this.current;
+  }
+
+  /** storedRange returns the first and last stored log index (0, 0 when empty). */
+  storedRange(): { first: LogIndex; last: LogIndex } {
+    return { first: this.firstIndex, last: this.lastIndex };
+  }
+
+  /** load reads and checks everything; it truncates the log at the first bad record. */
+  async load(): Promise<LoadedState> {
+    const corruptions: CorruptionReport[] = [];
+    const hard = await this.loadHardState(corruptions);
+    this.current = await this.loadMeta(corruptions);
+    await this.dropStrayGenerations();
+    const entries = await this.loadLog(corruptions, hard.commit);
+    const trustedLast = entries.at(-1)?.index ?? this.current?.meta.index ?? 0;
+    // A commit index above what we can still show would claim entries we no longer have.
+    const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };
+    return { hardState, snapshot: this.current, entries, corruptions };
+  }
+
+  private async loadHardState(corruptions: CorruptionReport[]): Promise<HardState> {
+    const copies: HardState[] = [];
+    for (const copy of [0, 1] as const) {
+      const value = await this.db.get(hardKey(copy));
+      if (value === undefined) continue;
+      const decoded = decodeHardState(copy, value);
+      if (typeof decoded === "string") {
+        corruptions.push({ key: printKey(hardKey(copy)), reason: decoded, repairTargetIndex: 0 });
+      } else {
+        copies.push(decoded);
+      }
+    }
+    const best = copies.sort((a, b) => b.term - a.term || b.commit - a.commit)[0];
+    if (best !== undefined) return best;
+    if (corruptions.length === 2) {
+      // Without term and vote the node could vote twice in one term: refuse to start.
+      throw new StorageCorruptionError("H/*", "both hard-state copies are corrupt");
+    }
+    return EMPTY_HARD_STATE;
+  }
+
+  private async loadMeta(corruptions: CorruptionReport[]): Promise<StoredSnapshot | null> {
+    const value = await this.db.get(META_KEY);
+    if (value === undefined) return null;
+    const decoded = decodeMeta(value);
+    if (typeof decoded !== "string") {
+      this.nextGen = decoded.gen + 1;
+      return decoded;
+    }
+    corruptions.push({ key: printKey(META_KEY), reason: decoded, repairTargetIndex: 0 });
+    await this.db.del(META_KEY, { sync: true });
+    return null;
+  }
+
+  /** dropStrayGenerations deletes chunks of staged or replaced snapshots left by a crash. */
+  private async dropStrayGenerations(): Promise<void> {
+    const keep = this.current?.gen ?? -1;
+    let ops: Op[] = [];
+    for await (const key of this.db.keys({ gte: Uint8Array.of(KeyPrefix.Snap), lt: Uint8Array.of(KeyPrefix.Snap + 1) })) {
+      const gen = snapKeyGen(key);
+      this.nextGen = Math.max(this.nextGen, gen + 1);
+      if (gen !== keep) ops.push({ type: "del", key });
+      if (ops.length >= DELETE_BATCH_KEYS_MAX) {
+        await this.db.batch(ops);
+        ops = [];
+      }
+    }
+    if (ops.length > 0) await this.db.batch(ops);
+  }
+
+  private async loadLog(corruptions: CorruptionReport[], storedCommit: LogIndex): Promise<Entry[]> {
+    const snapIndex = this.current?.meta.index ?? 0;
+    const entries: Entry[] = [];
+    let bad: { key: Uint8Array; reason: string } | null = null;
+    let maxSeen = 0;
+    this.firstIndex = 0;
+    for await (const [key, value] of this.db.iterator({ gte: logKey(0), lt: Uint8Array.of(KeyPrefix.Log + 1) })) {
+      const index = logKeyIndex(key);
+      maxSeen = index;
+      if (this.firstIndex === 0) this.firstIndex = index;
+      if (bad !== null || index <= snapIndex) continue;
+      const expected = entries.length === 0 ? snapIndex + 1 : entries[entries.length - 1]!.index + 1;
+      const decoded = decodeEntry(key, value);
+      if (typeof decoded === "string") bad = { key, reason: decoded };
+      else if (index !== expected) bad = { key, reason: `gap: expected index ${expected}` };
+      else entries.push(decoded);
+    }
+    this.lastIndex = maxSeen;
+    if (bad !== null) {
+      const badIndex = logKeyIndex(bad.key);
+      corruptions.push({
+        key: printKey(bad.key), reason: bad.reason, repairTargetIndex: Math.max(maxSeen, storedCommit),
+      });
+      await this.deleteLogFrom(Math.min(badIndex, entries.length === 0 ? snapIndex + 1 : badIndex));
+    }
+    return entries;
+  }
+
+  /** deleteLogFrom removes every stored entry >= `from` (one synced batch). */
+  private async deleteLogFrom(from: LogIndex): Promise<void> {
+    const ops: Op[] = [];
+    for await (const key of this.db.keys({ gte: logKey(from), lt: Uint8Array.of(KeyPrefix.Log + 1) })) {
+      ops.push({ type: "del", key });
+    }
+    await this.db.batch(ops, { sync: true });
+    this.lastIndex = from - 1;
+    if (this.firstIndex >= from || this.lastIndex < this.firstIndex) {
+      this.firstIndex = 0;
+      this.lastIndex = 0;
+    }
+  }
+
+  /** persist makes one Ready durable: one batch, fsynced when it holds anything that must be. */
+  async persist(req: PersistRequest): Promise<void> {
+    const ops: Op[] = [];
+    let previous: StoredSnapshot | null = null;
+    if (req.snapshot !== null) {
+      previous = this.current;
+      this.deleteRange(ops, this.firstIndex, this.lastIndex);
+      this.firstIndex = 0;
+      this.lastIndex = 0;
+      ops.push({ type: "put", key: META_KEY, value: encodeMeta(req.snapshot) });
+      if (previous !== null && previous.gen !== req.snapshot.gen) this.deleteChunks(ops, previous);
+      this.current = req.snapshot;
+    }
+    this.appendOps(ops, req.entries);
+    if (req.hardState !== null) {
+      ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, req.hardState) });
+      ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, req.hardState) });
+    }
+    if (req.compactedThrough !== null) this.compactOps(ops, req.compactedThrough);
+    if (ops.length === 0) return;
+    const sync = req.snapshot !== null || req.entries.length > 0 || req.hardState !== null;
+    await this.db.batch(ops, { sync });
+  }
+
+  private appendOps(ops: Op[], entries: readonly Entry[]): void {
+    const head = entries[0];
+    if (head === undefined) return;
+    if (this.lastIndex !== 0 && head.index <= this.lastIndex) {
+      // A leader overwrote our suffix: entries >= head.index go, then the new ones are written.
+      this.deleteRange(ops, Math.max(head.index, this.firstIndex), this.lastIndex);
+    }
+    for (const entry of entries) ops.push({ type: "put", key: logKey(entry.index), value: encodeEntry(entry) });
+    if (this.firstIndex === 0 || head.index < this.firstIndex) this.firstIndex = head.index;
+    this.lastIndex = entries[entries.length - 1]!.index;
+  }
+
+  private compactOps(ops: Op[], through: LogIndex): void {
+    if (this.firstIndex === 0 || through < this.firstIndex) return;
+    const end = Math.min(through, this.lastIndex);
+    this.deleteRange(ops, this.firstIndex, end);
+    if (end >= this.lastIndex) {
+      this.firstIndex = 0;
+      this.lastIndex = 0;
+    } else {
+      this.firstIndex = end + 1;
+    }
+  }
+
+  private deleteRange(ops: Op[], from: LogIndex, to: LogIndex): void {
+    if (from === 0) return;
+    for (let index = from; index <= to; index++) ops.push({ type: "del", key: logKey(index) });
+  }
+
+  private deleteChunks(ops: Op[], snap: StoredSnapshot): void {
+    for (let seq = 0; seq < snap.chunks; seq++) ops.push({ type: "del", key: snapKey(snap.gen, seq) });
+  }
+
+  /** allocateGeneration returns a fresh generation number for a snapshot being written or staged. */
+  allocateGeneration(): number {
+    return this.nextGen++;
+  }
+
+  /** writeChunk stores chunk `seq` of generation `gen` (not synced; see the file comment). */
+  async writeChunk(gen: number, seq: number, data: Uint8Array): Promise<void> {
+    if (seq >= SNAPSHOT_CHUNKS_MAX) throw new RangeError(`snapshot chunk ${seq} beyond limit ${SNAPSHOT_CHUNKS_MAX}`);
+    await this.db.put(snapKey(gen, seq), encodeChunk(gen, seq, data));
+  }
+
+  /** discardGeneration deletes the chunks of a staged snapshot that will not be installed. */
+  async discardGeneration(gen: number, chunks: number): Promise<void> {
+    const ops: Op[] = [];
+    for (let seq = 0; seq < chunks; seq++) ops.push({ type: "del", key: snapKey(gen, seq) });
+    if (ops.length > 0) await this.db.batch(ops);
+  }
+
+  /** saveSnapshot records a snapshot the local state machine took; the log is compacted separately. */
+  async saveSnapshot(snap: StoredSnapshot): Promise<void> {
+    const ops: Op[] = [{ type: "put", key: META_KEY, value: encodeMeta(snap) }];
+    const previous = this.current;
+    if (previous !== null && previous.gen !== snap.gen) this.deleteChunks(ops, previous);
+    await this.db.batch(ops, { sync: true });
+    this.current = snap;
+  }
+
+  /**
+   * readChunks streams the data of a stored snapshot, checking each chunk's CRC and sequence. It
+   * reads through one LevelDB iterator, which sees a consistent view even if a newer snapshot
+   * replaces this one meanwhile.
+   */
+  async *readChunks(snap: StoredSnapshot): AsyncGenerator<Uint8Array> {
+    let seq = 0;
+    const range = { gte: snapKey(snap.gen, 0), lt: snapKey(snap.gen + 1, 0) };
+    for await (const [key, value] of this.db.iterator(range)) {
+      const body = unseal(key, value);
+      if (typeof body === "string") throw new StorageCorruptionError(printKey(key), body);
+      if (!equalBytes(key, snapKey(snap.gen, seq))) {
+        throw new StorageCorruptionError(printKey(key), `expected chunk ${seq}`);
+      }
+      seq++;
+      yield body;
+    }
+    if (seq !== snap.chunks) {
+      throw new StorageCorruptionError(printKey(snapKey(snap.gen, seq)), `snapshot has ${seq} of ${snap.chunks} chunks`);
+    }
+  }
+
+  /** verifySnapshot reads the whole stored snapshot once and throws StorageCorruptionError if bad. */
+  async verifySnapshot(snap: StoredSnapshot): Promise<void> {
+    let bytes = 0;
+    for await (const chunk of this.readChunks(snap)) bytes += chunk.length;
+    if (bytes !== snap.bytes) throw new StorageCorruptionError("M", `snapshot has ${bytes} of ${snap.bytes} bytes`);
+  }
+
+  /** discardSnapshotAndLog forgets the snapshot and the whole log, keeping term and vote. */
+  async discardSnapshotAndLog(hardState: HardState): Promise<void> {
+    const ops: Op[] = [{ type: "del", key: META_KEY }];
+    if (this.current !== null) this.deleteChunks(ops, this.current);
+    this.deleteRange(ops, this.firstIndex, this.lastIndex);
+    const kept: HardState = { term: hardState.term, vote: hardState.vote, commit: 0 };
+    ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, kept) });
+    ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, kept) });
+    await this.db.batch(ops, { sync: true });
+    this.current = null;
+    this.firstIndex = 0;
+    this.lastIndex = 0;
+  }
+
+  /** close closes the database; pending writes complete first. */
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

@@ -1,0 +1,26 @@
+/**
+ * Named limits of the durable log storage (LevelDB). Each says why it has its value.
+ */
+
+/**
+ * SNAPSHOT_CHUNK_BYTES_DEFAULT is the size of one stored / transferred snapshot chunk. 1 MiB keeps
+ * a chunk far below the transport frame limit, amortizes per-record overhead, and bounds the memory
+ * one in-flight chunk costs on each side of a transfer.
+ */
+export const SNAPSHOT_CHUNK_BYTES_DEFAULT = 1024 * 1024;
+
+/**
+ * SNAPSHOT_CHUNKS_MAX bounds the chunk counter of one snapshot (about 1 TiB at the default chunk
+ * size), so a corrupt or hostile chunk sequence number cannot make a stager loop forever.
+ */
+export const SNAPSHOT_CHUNKS_MAX = 1024 * 1024;
+
+/**
+ * DELETE_BATCH_KEYS_MAX bounds how many delete operations one maintenance batch carries (for
+ * example when discarding an abandoned staged snapshot), so a huge range does not become one giant
+ * in-memory batch.
+ */
+export const DELETE_BATCH_KEYS_MAX = 10_000;
+
+/** INDEX_MAX is the largest log index or term we can encode exactly (a JS safe integer). */
+export const INDEX_MAX = Number.MAX_SAFE_INTEGER;

@@ -1,0 +1,52 @@
+/** Shared helpers for the raft package's driver tests: temp dirs, silent logger, byte flipping. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Level } from "level";
+import { pino, type Logger } from "pino";
+
+/** tempDir creates a fresh directory under the OS temp dir. */
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `flotilla-${prefix}-`));
+}
+
+/** removeDir deletes a directory tree. */
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** silentLogger returns a pino logger that writes nothing. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}
+
+/** LogRecord is one captured log line. */
+export interface LogRecord {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** capturingLogger returns a pino logger whose lines are parsed into `records`. */
+export function capturingLogger(): { logger: Logger; records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const stream = { write: (line: string) => void records.push(JSON.parse(line) as LogRecord) };
+  return { logger: pino({ level: "debug" }, stream), records };
+}
+
+/** flipByte opens a closed LevelDB directly and flips one bit of the value stored under `key`. */
+export async function flipByte(dir: string, key: Uint8Array, offset: number): Promise<void> {
+  const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+  await db.open();
+  const value = await db.get(key);
+  if (value === undefined) throw new Error(`no record under key ${Buffer.from(key).toString("hex")}`);
+  const copy = Uint8Array.from(value);
+  copy[offset % copy.length] = (copy[offset % copy.length] ?? 0) ^ 0x40;
+  await db.put(key, copy, { sync: true });
+  await db.close();
+}
+
+/** bytes makes a Uint8Array from a string. */
+export function bytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}

@@ -1,0 +1,166 @@
+/** Storage tests: checksummed LevelDB log, hard state, snapshots, truncation and corruption. */
+import { afterEach, describe, expect, it } from "vitest";
+import { EntryKind, type Entry } from "../src/core/types";
+import { RaftStorage, StorageCorruptionError, hardKey, logKey, type StoredSnapshot } from "../src/internal";
+import { bytes, flipByte, removeDir, tempDir } from "./helpers";
+
+const dirs: string[] = [];
+async function freshDir(): Promise<string> {
+  const dir = await tempDir("storage");
+  dirs.push(dir);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map(removeDir));
+});
+
+function entry(index: number, term: number, text = `e${index}`): Entry {
+  return { index, term, kind: EntryKind.Normal, data: bytes(text) };
+}
+function entries(from: number, to: number, term: number): Entry[] {
+  const out: Entry[] = [];
+  for (let i = from; i <= to; i++) out.push(entry(i, term));
+  return out;
+}
+const none = { hardState: null, snapshot: null, compactedThrough: null } as const;
+
+async function reopen(dir: string): Promise<{ storage: RaftStorage; loaded: Awaited<ReturnType<RaftStorage["load"]>> }> {
+  const storage = await RaftStorage.open(dir);
+  return { storage, loaded: await storage.load() };
+}
+
+describe("storage - durable log", () => {
+  it("round-trips entries and hard state across reopen", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 5, 1), hardState: { term: 1, vote: "n1", commit: 3 } });
+    await s.close();
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.hardState).toEqual({ term: 1, vote: "n1", commit: 3 });
+    expect(loaded.entries.map((e) => [e.index, e.term, Buffer.from(e.data).toString()])).toEqual(
+      [1, 2, 3, 4, 5].map((i) => [i, 1, `e${i}`]),
+    );
+    expect(loaded.corruptions).toEqual([]);
+    expect(storage.storedRange()).toEqual({ first: 1, last: 5 });
+    await storage.close();
+  });
+
+  it("overwriting a suffix deletes the conflicting entries", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 6, 1) });
+    await s.persist({ ...none, entries: [entry(4, 2, "new4")] });
+    await s.close();
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1], [3, 1], [4, 2]]);
+    expect(Buffer.from(loaded.entries[3]!.data).toString()).toBe("new4");
+    await storage.close();
+  });
+
+  it("compaction deletes entries and a snapshot's chunks stream back with checksums", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 10, 1) });
+    const gen = s.allocateGeneration();
+    await s.writeChunk(gen, 0, bytes("abc"));
+    await s.writeChunk(gen, 1, bytes("defg"));
+    const snap: StoredSnapshot = { meta: { index: 7, term: 1, peers: ["n1", "n2"] }, gen, chunks: 2, bytes: 7 };
+    await s.saveSnapshot(snap);
+    await s.persist({ ...none, entries: [], compactedThrough: 5 });
+    await s.close();
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.snapshot).toEqual(snap);
+    expect(loaded.entries.map((e) => e.index)).toEqual([8, 9, 10]);
+    expect(storage.storedRange()).toEqual({ first: 6, last: 10 });
+    const chunks: string[] = [];
+    for await (const chunk of storage.readChunks(snap)) chunks.push(Buffer.from(chunk).toString());
+    expect(chunks).toEqual(["abc", "defg"]);
+    await storage.close();
+  });
+
+  it("installing a received snapshot resets the log and drops stray staged generations", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 4, 1) });
+    const stray = s.allocateGeneration();
+    await s.writeChunk(stray, 0, bytes("half-transfer"));
+    const gen = s.allocateGeneration();
+    await s.writeChunk(gen, 0, bytes("state"));
+    const snap: StoredSnapshot = { meta: { index: 20, term: 3, peers: ["n1"] }, gen, chunks: 1, bytes: 5 };
+    await s.persist({ hardState: { term: 3, vote: null, commit: 20 }, entries: [entry(21, 3)], snapshot: snap, compactedThrough: null });
+    await s.close();
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.snapshot).toEqual(snap);
+    expect(loaded.entries.map((e) => e.index)).toEqual([21]);
+    expect(storage.storedRange()).toEqual({ first: 21, last: 21 });
+    const strayChunks: Uint8Array[] = [];
+    const strayMeta: StoredSnapshot = { ...snap, gen: stray };
+    await expect(async () => {
+      for await (const c of storage.readChunks(strayMeta)) strayChunks.push(c);
+    }).rejects.toThrow("snapshot has 0 of 1 chunks");
+    await storage.close();
+  });
+});
+
+describe("storage - checksums", () => {
+  it("a flipped byte in a log record truncates the log before it and reports the repair target", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 10, 2), hardState: { term: 2, vote: "n2", commit: 9 } });
+    await s.close();
+    await flipByte(dir, logKey(6), 12);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5]);
+    expect(loaded.hardState).toEqual({ term: 2, vote: "n2", commit: 5 });
+    expect(loaded.corruptions).toHaveLength(1);
+    expect(loaded.corruptions[0]!.key).toBe("L/6");
+    expect(loaded.corruptions[0]!.reason).toMatch(/^crc32c mismatch/);
+    expect(loaded.corruptions[0]!.repairTargetIndex).toBe(10);
+    expect(storage.storedRange()).toEqual({ first: 1, last: 5 });
+    await storage.close();
+    const again = await reopen(dir);
+    expect(again.loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5]);
+    expect(again.loaded.corruptions).toEqual([]);
+    await again.storage.close();
+  });
+
+  it("one corrupt hard-state copy falls back to the other; both corrupt refuses to start", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 2, 4), hardState: { term: 4, vote: "n3", commit: 2 } });
+    await s.close();
+    await flipByte(dir, hardKey(0), 6);
+    const first = await reopen(dir);
+    expect(first.loaded.hardState).toEqual({ term: 4, vote: "n3", commit: 2 });
+    expect(first.loaded.corruptions.map((c) => c.key)).toEqual(["H/00"]);
+    await first.storage.close();
+    await flipByte(dir, hardKey(1), 6);
+    const storage = await RaftStorage.open(dir);
+    await expect(storage.load()).rejects.toThrow(StorageCorruptionError);
+    await expect(storage.load()).rejects.toThrow("storage record H/* is corrupt: both hard-state copies are corrupt");
+    await storage.close();
+  });
+
+  it("a flipped byte in a snapshot chunk fails verification", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    const gen = s.allocateGeneration();
+    await s.writeChunk(gen, 0, bytes("snapshot-bytes"));
+    const snap: StoredSnapshot = { meta: { index: 3, term: 1, peers: ["n1"] }, gen, chunks: 1, bytes: 14 };
+    await s.saveSnapshot(snap);
+    await s.verifySnapshot(snap);
+    await s.close();
+    const { snapKey } = await import("../src/internal");
+    await flipByte(dir, snapKey(gen, 0), 9);
+    const { storage } = await reopen(dir);
+    await expect(storage.verifySnapshot(snap)).rejects.toThrow(/storage record S\/1\/0 is corrupt: crc32c mismatch/);
+    await storage.close();
+  });
+});
