@@ -1,0 +1,148 @@
+/**
+ * OutboundPeer: the single outbound TCP connection from this node to one peer. It dials, sends
+ * the hello, then writes frames as they come (pipelined, no waiting for responses). On failure it
+ * redials with exponential backoff until stopped.
+ */
+import { Socket, connect } from "node:net";
+import type { Logger } from "pino";
+import type { NodeId } from "../core/types";
+import { assert } from "../assert";
+import { encodeFrame } from "./framing";
+import {
+  OUTBOUND_BUFFERED_BYTES_MAX, RECONNECT_BACKOFF_MS_MAX, RECONNECT_BACKOFF_MS_MIN, SNAPSHOT_SEND_BUFFERED_BYTES_MAX,
+  TRANSPORT_PROTOCOL_VERSION,
+} from "./limits";
+import { FrameKind, handshakeProof, type Envelope, type HelloFrame } from "./wire";
+
+/** PeerAddress is where a peer listens. */
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** OutboundPeerOptions configures one outbound link. */
+export interface OutboundPeerOptions {
+  readonly self: NodeId;
+  readonly peer: NodeId;
+  readonly cluster: string;
+  readonly secret: string | Uint8Array;
+  readonly address: () => PeerAddress | null;
+  readonly logger: Logger;
+}
+
+/** OutboundPeer owns one reconnecting connection. */
+export class OutboundPeer {
+  private socket: Socket | null = null;
+  private ready = false;
+  private stopped = false;
+  private backoffMs = RECONNECT_BACKOFF_MS_MIN;
+  private timer: NodeJS.Timeout | null = null;
+  private waiters: Array<(ok: boolean) => void> = [];
+
+  constructor(private readonly opts: OutboundPeerOptions) {}
+
+  /** start dials the peer now. */
+  start(): void {
+    this.dial();
+  }
+
+  /** connected says whether the link is up and the hello has been written. */
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  /** send writes one envelope; false when it had to be dropped. */
+  send(envelope: Envelope): boolean {
+    const socket = this.socket;
+    if (!this.ready || socket === null) return false;
+    if (socket.writableLength > OUTBOUND_BUFFERED_BYTES_MAX) return false;
+    socket.write(encodeFrame(envelope));
+    return true;
+  }
+
+  /** drained waits until the socket buffer is below the snapshot streaming watermark. */
+  drained(): Promise<boolean> {
+    const socket = this.socket;
+    if (!this.ready || socket === null) return Promise.resolve(false);
+    if (socket.writableLength <= SNAPSHOT_SEND_BUFFERED_BYTES_MAX) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+    });
+  }
+
+  /** destroy drops the current connection at once (as a crash would); it is redialed unless stopped. */
+  destroyConnection(): void {
+    this.socket?.destroy();
+  }
+
+  /** stop closes the link for good. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.socket?.destroy();
+    this.socket = null;
+    this.settleWaiters(false);
+  }
+
+  private dial(): void {
+    assert(this.socket === null, "dial with a live socket");
+    if (this.stopped) return;
+    const address = this.opts.address();
+    if (address === null) {
+      this.scheduleRedial();
+      return;
+    }
+    const socket = connect({ host: address.host, port: address.port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    socket.on("connect", () => this.onConnect(socket));
+    socket.on("drain", () => this.settleWaiters(true));
+    socket.on("data", () => {
+      // The acceptor never writes on this connection; anything it sends is ignored.
+    });
+    socket.on("error", (error) => {
+      this.opts.logger.debug({ peer: this.opts.peer, err: error.message }, "raft transport: outbound error");
+    });
+    socket.on("close", () => this.onClose(socket));
+  }
+
+  private onConnect(socket: Socket): void {
+    const hello: HelloFrame = {
+      k: FrameKind.Hello,
+      version: TRANSPORT_PROTOCOL_VERSION,
+      cluster: this.opts.cluster,
+      from: this.opts.self,
+      to: this.opts.peer,
+      proof: handshakeProof(this.opts.secret, this.opts.cluster, this.opts.self, this.opts.peer),
+    };
+    socket.write(encodeFrame(hello));
+    this.ready = true;
+    this.backoffMs = RECONNECT_BACKOFF_MS_MIN;
+    this.opts.logger.debug({ peer: this.opts.peer }, "raft transport: connected");
+  }
+
+  private onClose(socket: Socket): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    this.ready = false;
+    this.settleWaiters(false);
+    this.scheduleRedial();
+  }
+
+  private scheduleRedial(): void {
+    if (this.stopped) return;
+    const delayMs = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, RECONNECT_BACKOFF_MS_MAX);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.dial();
+    }, delayMs);
+  }
+
+  private settleWaiters(ok: boolean): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve(ok);
+  }
+}
