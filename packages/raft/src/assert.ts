@@ -1,0 +1,26 @@
+/**
+ * Invariant checks for the Raft package.
+ *
+ * A failed assertion is a programmer error: it throws `AssertionError`, which nothing in this
+ * package catches. Expected conditions (not leader, limit reached, ...) use typed errors instead.
+ */
+
+/** AssertionError signals a broken invariant; never catch it and carry on. */
+export class AssertionError extends Error {
+  override readonly name = "AssertionError";
+}
+
+/** assert throws an AssertionError carrying `message` when `condition` is false. */
+export function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+/** unreachable marks a code path that a correct program never takes. */
+export function unreachable(message: string): never {
+  throw new AssertionError(`unreachable: ${message}`);
+}
+
+/** assertNever closes a switch over a const-object enum; the compiler proves it unreachable. */
+export function assertNever(value: never): never {
+  throw new AssertionError(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,197 @@
+/**
+ * Log replication (§5.3): the leader's appends and heartbeats, the follower's handling of
+ * them, and the leader's commit rule (§5.4.2: count replicas only for current-term entries).
+ */
+import { assert } from "../assert";
+import { committedIndex } from "../quorum/majority";
+import { ProgressState, type Progress } from "../tracker/progress";
+import { TraceEventKind } from "./events";
+import {
+  MessageType,
+  type AppendMessage,
+  type AppendResponse,
+  type HeartbeatMessage,
+  type HeartbeatResponse,
+} from "./messages";
+import { sendSnapshot } from "./snapshot";
+import { Role, type RaftState } from "./state";
+import { maybeSendTimeoutNow } from "./transfer";
+import type { Entry, LogIndex, NodeId } from "./types";
+
+/** commitTo raises the commit index and records the event. */
+export function commitTo(s: RaftState, index: LogIndex): boolean {
+  const from = s.log.committed;
+  if (!s.log.commitTo(index)) return false;
+  s.emit({ kind: TraceEventKind.CommitAdvanced, from, to: index });
+  return true;
+}
+
+/**
+ * maybeCommit advances the leader's commit to the highest index a majority stores — but only
+ * when that entry is from the current term (figure 8): older entries commit through it.
+ */
+export function maybeCommit(s: RaftState): boolean {
+  assert(s.role === Role.Leader, "only the leader counts replicas");
+  const index = committedIndex(s.peers, (peer) => s.progressOf(peer).match);
+  if (index <= s.log.committed || s.log.term(index) !== s.term) return false;
+  const before = s.log.committed;
+  s.uncommittedBytes -= s.log.payloadBytes(before + 1, index + 1);
+  assert(s.uncommittedBytes >= 0, "uncommitted bytes never go negative");
+  commitTo(s, index);
+  s.commitBroadcastPending = true;
+  s.appendsPending = true;
+  return true;
+}
+
+/**
+ * sendAppend sends the next batch of entries to `to` if flow control allows; when the entries
+ * it needs are compacted it sends the snapshot instead. Returns whether a message went out.
+ */
+export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): boolean {
+  const progress = s.progressOf(to);
+  if (progress.isPaused()) return false;
+  const prevIndex = progress.next - 1;
+  const prevTerm = s.log.term(prevIndex);
+  if (prevTerm === null || progress.next < s.log.firstIndex()) return sendSnapshot(s, to, progress);
+  const lastIndex = s.log.lastIndex();
+  const entries: Entry[] =
+    progress.next <= lastIndex ? s.log.slice(progress.next, lastIndex + 1, s.config.appendBytesMax) : [];
+  if (entries.length === 0 && !sendIfEmpty) return false;
+  s.send({
+    type: MessageType.Append,
+    from: s.id,
+    to,
+    term: s.term,
+    prevIndex,
+    prevTerm,
+    entries,
+    commit: s.log.committed,
+  });
+  progress.sentAppend(entries.length, prevIndex + entries.length);
+  return true;
+}
+
+/**
+ * flushAppends sends what each follower's flow control admits; called when a Ready is built,
+ * so proposals made while the driver was busy leave together (group commit).
+ */
+export function flushAppends(s: RaftState): void {
+  assert(s.role === Role.Leader, "only the leader sends appends");
+  for (const peer of s.otherPeers()) {
+    let sent = false;
+    // Bounded by the inflight window: each send fills one slot or pauses a probe.
+    for (let round = 0; round <= s.config.inflightAppendsMax; round++) {
+      if (!sendAppend(s, peer, false)) break;
+      sent = true;
+    }
+    if (!sent && s.commitBroadcastPending) sendAppend(s, peer, true);
+  }
+  s.appendsPending = false;
+  s.commitBroadcastPending = false;
+}
+
+/** sendHeartbeat tells `to` the leader is alive, with the commit index it can safely use. */
+export function sendHeartbeat(s: RaftState, to: NodeId): void {
+  const commit = Math.min(s.progressOf(to).match, s.log.committed);
+  s.send({ type: MessageType.Heartbeat, from: s.id, to, term: s.term, commit });
+}
+
+/** onAppend: the follower's consistency check, conflict truncation and commit (§5.3). */
+export function onAppend(s: RaftState, m: AppendMessage): void {
+  assert(s.role === Role.Follower, "appends are handled as follower");
+  const respond = (reject: boolean, index: LogIndex, rejectHint: AppendResponse["rejectHint"]): void =>
+    s.send({ type: MessageType.AppendResponse, from: s.id, to: m.from, term: s.term, reject, index, rejectHint });
+  if (m.prevIndex < s.log.committed) {
+    // Everything up to our commit is settled; tell the leader where we are.
+    respond(false, s.log.committed, null);
+    return;
+  }
+  if (!s.log.matchTerm(m.prevIndex, m.prevTerm)) {
+    const hint = s.log.findConflictByTerm(Math.min(m.prevIndex, s.log.lastIndex()), m.prevTerm);
+    respond(true, m.prevIndex, hint);
+    return;
+  }
+  const lastNewIndex = m.prevIndex + m.entries.length;
+  const conflictIndex = s.log.findConflict(m.entries);
+  if (conflictIndex !== 0) {
+    assert(conflictIndex > s.log.committed, `entry ${conflictIndex} conflicts with committed entries`);
+    const first = m.entries[0];
+    assert(first !== undefined, "a conflict implies entries");
+    const truncatedFrom = s.log.appendAt(m.entries.slice(conflictIndex - first.index));
+    if (truncatedFrom !== null) {
+      s.handoff.onTruncate(truncatedFrom);
+      s.emit({ kind: TraceEventKind.LogTruncated, fromIndex: truncatedFrom });
+    }
+  }
+  commitTo(s, Math.min(m.commit, lastNewIndex));
+  respond(false, lastNewIndex, null);
+}
+
+/** onHeartbeat: the follower learns the commit index and answers to keep the leader's lease. */
+export function onHeartbeat(s: RaftState, m: HeartbeatMessage): void {
+  assert(s.role === Role.Follower, "heartbeats are handled as follower");
+  assert(m.commit <= s.log.lastIndex(), `heartbeat commit ${m.commit} beyond our log ${s.log.lastIndex()}`);
+  commitTo(s, m.commit);
+  s.send({ type: MessageType.HeartbeatResponse, from: s.id, to: m.from, term: s.term });
+}
+
+/** onAppendResponse: the leader updates flow control, backtracks on rejects, and commits. */
+export function onAppendResponse(s: RaftState, m: AppendResponse): void {
+  const progress = s.progressOf(m.from);
+  progress.recentActive = true;
+  if (m.reject) {
+    onAppendRejected(s, progress, m);
+    return;
+  }
+  const wasPaused = progress.isPaused();
+  if (!progress.maybeUpdate(m.index)) {
+    if (wasPaused && !progress.isPaused()) s.appendsPending = true;
+    return;
+  }
+  switch (progress.state) {
+    case ProgressState.Probe:
+      progress.becomeReplicate();
+      break;
+    case ProgressState.Snapshot:
+      if (progress.match + 1 >= s.log.firstIndex()) {
+        progress.becomeProbe();
+        progress.becomeReplicate();
+      }
+      break;
+    case ProgressState.Replicate:
+      progress.inflights.freeLE(m.index);
+      break;
+  }
+  maybeCommit(s);
+  s.appendsPending = true;
+  maybeSendTimeoutNow(s, m.from);
+}
+
+function onAppendRejected(s: RaftState, progress: Progress, m: AppendResponse): void {
+  // The hint names the follower's last position whose term is <= the rejected prevTerm; the
+  // leader skips every index above its own match for that term in one step (etcd's scheme).
+  let probeIndex = m.rejectHint?.index ?? m.index - 1;
+  const hintTerm = m.rejectHint?.term ?? 0;
+  if (hintTerm > 0 && probeIndex <= s.log.lastIndex() && probeIndex >= s.log.firstIndex() - 1) {
+    probeIndex = s.log.findConflictByTerm(probeIndex, hintTerm).index;
+  }
+  if (!progress.maybeDecrTo(m.index, probeIndex)) return;
+  if (progress.state === ProgressState.Replicate) progress.becomeProbe();
+  s.appendsPending = true;
+}
+
+/** onHeartbeatResponse: the follower is alive; resume a paused probe and keep it caught up. */
+export function onHeartbeatResponse(s: RaftState, m: HeartbeatResponse): void {
+  const progress = s.progressOf(m.from);
+  progress.recentActive = true;
+  progress.probeSent = false;
+  if (progress.state === ProgressState.Replicate && progress.inflights.full()) {
+    progress.inflights.freeFirstOne();
+  }
+  if (progress.match < s.log.lastIndex()) s.appendsPending = true;
+}
+
+/** broadcastHeartbeat sends a heartbeat to every follower. */
+export function broadcastHeartbeat(s: RaftState): void {
+  for (const peer of s.otherPeers()) sendHeartbeat(s, peer);
+}

@@ -1,0 +1,104 @@
+/**
+ * step: term checks common to every message (§5.1), then one handler per message type.
+ */
+import { assert, assertNever } from "../assert";
+import { hup, onVoteRequest, onVoteResponse } from "./election";
+import { FollowerReason } from "./events";
+import { MessageType, type Message } from "./messages";
+import { onAppend, onAppendResponse, onHeartbeat, onHeartbeatResponse } from "./replication";
+import { becomeFollower } from "./roles";
+import { onSnapshot } from "./snapshot";
+import { Role, type RaftState } from "./state";
+import { TraceEventKind } from "./events";
+
+/** step handles one message from a peer. */
+export function step(s: RaftState, m: Message): void {
+  assert(m.to === s.id, `message for ${m.to} delivered to ${s.id}`);
+  assert(s.peers.includes(m.from) && m.from !== s.id, `message from non-peer ${m.from}`);
+  if (m.term > s.term) {
+    if (!onHigherTerm(s, m)) return;
+  } else if (m.term < s.term) {
+    onLowerTerm(s, m);
+    return;
+  }
+  dispatch(s, m);
+}
+
+/** onHigherTerm adopts a newer term (§5.1); false when the message must be dropped. */
+function onHigherTerm(s: RaftState, m: Message): boolean {
+  const isVoteRequest = m.type === MessageType.PreVote || m.type === MessageType.Vote;
+  // Leader lease: while we hear from a live leader, a disruptive candidate cannot depose it.
+  if (isVoteRequest && !m.transfer && s.inLease()) return false;
+  // A pre-vote for a future term, or a granted pre-vote carrying it, changes nothing here.
+  if (m.type === MessageType.PreVote) return true;
+  if (m.type === MessageType.PreVoteResponse && !m.reject) return true;
+  const fromLeader =
+    m.type === MessageType.Append || m.type === MessageType.Heartbeat || m.type === MessageType.Snapshot;
+  if (s.role === Role.Leader && m.from === s.transferTarget) {
+    s.emit({ kind: TraceEventKind.TransferCompleted, target: m.from });
+    s.transferTarget = null;
+  }
+  becomeFollower(s, m.term, fromLeader ? m.from : null, FollowerReason.HigherTerm);
+  return true;
+}
+
+/** onLowerTerm answers a stale sender where that unsticks it, and otherwise drops the message. */
+function onLowerTerm(s: RaftState, m: Message): void {
+  if (m.type === MessageType.Append || m.type === MessageType.Heartbeat) {
+    // A deposed leader (or one cut off while we moved on) learns our term from the reply and
+    // steps down; with pre-vote or check-quorum it might otherwise never hear of it.
+    if (s.config.preVote || s.config.checkQuorum) {
+      s.send({ type: MessageType.AppendResponse, from: s.id, to: m.from, term: s.term, reject: false, index: 0, rejectHint: null });
+    }
+    return;
+  }
+  if (m.type === MessageType.PreVote) {
+    s.send({ type: MessageType.PreVoteResponse, from: s.id, to: m.from, term: s.term, reject: true });
+  }
+}
+
+/** followLeader: a leader of our term spoke, so a (pre-)candidate steps back (§5.2). */
+function followLeader(s: RaftState, m: Message): void {
+  assert(s.role !== Role.Leader, `two leaders in term ${s.term}: ${s.id} and ${m.from}`);
+  if (s.role !== Role.Follower) becomeFollower(s, s.term, m.from, FollowerReason.LeaderSeen);
+  assert(s.leader === null || s.leader === m.from, `two leaders in term ${s.term}: ${s.leader} and ${m.from}`);
+  s.leader = m.from;
+  s.leaderKnownTerm = s.term;
+  s.electionElapsedTicks = 0;
+}
+
+function dispatch(s: RaftState, m: Message): void {
+  switch (m.type) {
+    case MessageType.PreVote:
+    case MessageType.Vote:
+      onVoteRequest(s, m);
+      return;
+    case MessageType.PreVoteResponse:
+    case MessageType.VoteResponse:
+      onVoteResponse(s, m);
+      return;
+    case MessageType.Append:
+      followLeader(s, m);
+      onAppend(s, m);
+      return;
+    case MessageType.Heartbeat:
+      followLeader(s, m);
+      onHeartbeat(s, m);
+      return;
+    case MessageType.Snapshot:
+      followLeader(s, m);
+      onSnapshot(s, m);
+      return;
+    case MessageType.AppendResponse:
+      if (s.role === Role.Leader) onAppendResponse(s, m);
+      return;
+    case MessageType.HeartbeatResponse:
+      if (s.role === Role.Leader) onHeartbeatResponse(s, m);
+      return;
+    case MessageType.TimeoutNow:
+      if (s.role === Role.Follower) hup(s, true);
+      return;
+    default:
+      assertNever(m);
+  }
+}
