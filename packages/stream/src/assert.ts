@@ -1,0 +1,27 @@
+/**
+ * assert.ts: invariant checks for the stream state machine.
+ *
+ * A failed assertion is a programmer error (or corrupt state) and crashes; nothing catches an
+ * AssertionError to carry on. Expected conditions use JetStreamApiError (errors.ts) or the typed
+ * errors of the module that raises them.
+ */
+
+/** AssertionError marks a broken invariant. */
+export class AssertionError extends Error {
+  override readonly name = "AssertionError";
+}
+
+/** assert throws an AssertionError with `message` when `condition` is false. */
+export function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+/** unreachable marks a code path that must never run. */
+export function unreachable(message: string): never {
+  throw new AssertionError(`unreachable: ${message}`);
+}
+
+/** assertNever ends a switch over a closed union; the compiler proves it is never reached. */
+export function assertNever(value: never): never {
+  throw new AssertionError(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,59 @@
+/**
+ * config-update.ts: what a stream update may change (nats-server's configUpdateCheck), and the
+ * adjustments sealing forces.
+ */
+import { invalidConfig } from "./errors";
+import { validateStreamConfig } from "./config";
+import { Discard, type StreamConfig } from "./config-types";
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * validateStreamUpdate validates `input` as a new configuration for the stream whose current
+ * configuration is `current`, then applies nats-server's update rules: the name, storage type
+ * and persist mode are fixed; sealed, deny_delete, deny_purge and allow_msg_ttl can not be
+ * turned off; a sealed stream gets max_age 0, discard new, deny_delete, deny_purge and no
+ * rollups. `others` are the other streams (for the subject-overlap check).
+ */
+export function validateStreamUpdate(
+  input: unknown,
+  current: StreamConfig,
+  others: readonly StreamConfig[],
+): StreamConfig {
+  const cfg = validateStreamConfig(input, others);
+  if (cfg.name !== current.name) throw invalidConfig("stream configuration name must match original");
+  if (cfg.storage !== current.storage) {
+    throw invalidConfig("stream configuration update can not change storage type");
+  }
+  if (cfg.retention !== current.retention && (cfg.retention === "workqueue" || current.retention === "workqueue")) {
+    throw invalidConfig("stream configuration update can not change retention policy to/from workqueue");
+  }
+  if (!cfg.sealed && current.sealed) {
+    throw invalidConfig("stream configuration update can not unseal a sealed stream");
+  }
+  if (!cfg.deny_delete && current.deny_delete) {
+    throw invalidConfig("stream configuration update can not cancel deny message deletes");
+  }
+  if (!cfg.deny_purge && current.deny_purge) {
+    throw invalidConfig("stream configuration update can not cancel deny purge");
+  }
+  if (current.allow_msg_ttl && !cfg.allow_msg_ttl) throw invalidConfig("message TTL status can not be disabled");
+  if ((current.persist_mode ?? "default") !== (cfg.persist_mode ?? "default")) {
+    throw invalidConfig("stream configuration update can not change persist mode");
+  }
+  if (cfg.sealed) {
+    cfg.max_age = 0;
+    cfg.discard = Discard.New;
+    cfg.deny_delete = true;
+    cfg.deny_purge = true;
+    cfg.allow_rollup_hdrs = false;
+  }
+  return cfg;
+}
+
+/** streamConfigsEqual reports whether two validated configurations are identical. */
+export function streamConfigsEqual(a: StreamConfig, b: StreamConfig): boolean {
+  return sameJson(a, b);
+}

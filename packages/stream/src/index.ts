@@ -1,0 +1,12 @@
+/**
+ * @flotilla/stream: the stream state machine that runs on every replica: configuration,
+ * replicated operations and their codec, the read view the leader's checks use, and the store.
+ */
+export * from "./errors";
+export * from "./config";
+export { validateStreamUpdate, streamConfigsEqual } from "./config-update";
+export * from "./ops";
+export * from "./view";
+export * from "./subjects";
+export * as limits from "./limits";
+export type { Bytes, LogIndex, Nanos, NanosJson, Seq } from "./units";

@@ -1,0 +1,7 @@
+/**
+ * internal.ts: entry point for tests and sibling packages that need internals.
+ */
+export * from "./index";
+export * from "./assert";
+export * from "./limits";
+export { parseStreamConfigInput } from "./config-parse";
