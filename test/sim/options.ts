@@ -1,0 +1,177 @@
+/**
+ * SimOptions and optionsSwarm: every knob of one simulated run, drawn from the seed.
+ *
+ * Like TigerBeetle's VOPR "swarm testing", each seed gets its own mix of fault rates: some
+ * seeds run on a clean network, others drop half the packets, crash nodes often, or never
+ * snapshot. Rates are probabilities per tick (or per packet) so runs of different lengths stay
+ * comparable. Nothing here reads a clock or Math.random.
+ */
+import type { SimPrng } from "./prng";
+
+/** NetworkOptions are the fault rates of the simulated network during the safety phase. */
+export interface NetworkOptions {
+  /** packetLossProbability: a packet is lost at delivery time. */
+  packetLossProbability: number;
+  /** packetDuplicateProbability: a sent packet is delivered twice (each with its own delay). */
+  packetDuplicateProbability: number;
+  packetDelayTicksMin: number;
+  packetDelayTicksMax: number;
+  /** snapshotChunksMax: a snapshot transfer is split into 1..snapshotChunksMax packets. */
+  snapshotChunksMax: number;
+}
+
+/** FaultOptions are the per-tick probabilities of partitions, crashes and clock faults. */
+export interface FaultOptions {
+  partitionProbability: number;
+  /** partitionAsymmetricProbability: a new partition or cut blocks only one direction. */
+  partitionAsymmetricProbability: number;
+  partitionHealProbability: number;
+  linkCutProbability: number;
+  crashProbability: number;
+  /** crashedNodesMax: how many nodes may be down at once during the safety phase. */
+  crashedNodesMax: number;
+  restartDelayTicksMin: number;
+  restartDelayTicksMax: number;
+  /** crashKeepsUnsyncedProbability: a crash keeps a prefix of the unsynced writes (OS flushed them). */
+  crashKeepsUnsyncedProbability: number;
+  /** syncDelayTicksMax: a disk sync completes 0..syncDelayTicksMax ticks after it starts. */
+  syncDelayTicksMax: number;
+  /** tickSkipProbability: a node's clock misses a tick (clock drift between nodes). */
+  tickSkipProbability: number;
+}
+
+/** WorkloadOptions are the per-tick probabilities of client and operator actions. */
+export interface WorkloadOptions {
+  proposeProbability: number;
+  proposalsPerTickMax: number;
+  /** proposeAnywhereProbability: the proposal goes to a random node instead of a leader. */
+  proposeAnywhereProbability: number;
+  /** proposeWithTermProbability: the proposal is fenced to a (possibly stale) term. */
+  proposeWithTermProbability: number;
+  /** oversizeProposalProbability: the proposal is larger than entryBytesMax. */
+  oversizeProposalProbability: number;
+  snapshotProbability: number;
+  trailingEntriesKeptMax: number;
+  transferProbability: number;
+}
+
+/** RaftOptions are the RaftConfig values shared by every node of the run. */
+export interface RaftOptions {
+  electionTimeoutTicks: number;
+  heartbeatIntervalTicks: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  entryBytesMax: number;
+  appendBytesMax: number;
+  inflightAppendsMax: number;
+  uncommittedEntriesMax: number;
+  uncommittedBytesMax: number;
+}
+
+/** SimOptions is everything one run needs besides the seed's generator. */
+export interface SimOptions {
+  nodeCount: number;
+  /** safetyTicks: length of the faulty phase. */
+  safetyTicks: number;
+  /** convergenceTicksMax: bound on the healed liveness phase (leader + final commit everywhere). */
+  convergenceTicksMax: number;
+  raft: RaftOptions;
+  network: NetworkOptions;
+  faults: FaultOptions;
+  workload: WorkloadOptions;
+}
+
+/** SafetyTicksBounds lets callers (tests, CLI) choose the length of the faulty phase. */
+export interface SafetyTicksBounds {
+  min: number;
+  max: number;
+}
+
+/** SAFETY_TICKS_DEFAULT bounds the faulty phase: long enough for several elections, short enough
+ * for thousands of seeds a minute. */
+export const SAFETY_TICKS_DEFAULT: SafetyTicksBounds = { min: 120, max: 300 };
+
+/** ELECTION_TIMEOUT_TICKS_MIN keeps elections possible on the healed network: a round trip there
+ * costs at most 2 * 2 packet ticks + 2 * 3 sync ticks = 10 ticks. */
+const ELECTION_TIMEOUT_TICKS_MIN = 10;
+const ELECTION_TIMEOUT_TICKS_MAX = 30;
+
+function raftSwarm(prng: SimPrng): RaftOptions {
+  // The election timeout must dwarf a healed round trip (two packet delays plus a sync on each
+  // side), or no candidate can ever collect its votes before the next timeout.
+  const electionTimeoutTicks = prng.rangeInclusive(ELECTION_TIMEOUT_TICKS_MIN, ELECTION_TIMEOUT_TICKS_MAX);
+  const heartbeatIntervalTicks = prng.rangeInclusive(1, Math.floor(electionTimeoutTicks / 4));
+  const entryBytesMax = prng.rangeInclusive(16, 256);
+  return {
+    electionTimeoutTicks,
+    heartbeatIntervalTicks,
+    preVote: prng.chance(0.7),
+    checkQuorum: prng.chance(0.7),
+    entryBytesMax,
+    appendBytesMax: prng.rangeInclusive(1, 4 * entryBytesMax),
+    inflightAppendsMax: prng.rangeInclusive(1, 8),
+    uncommittedEntriesMax: prng.rangeInclusive(2, 64),
+    uncommittedBytesMax: entryBytesMax * prng.rangeInclusive(1, 32),
+  };
+}
+
+function networkSwarm(prng: SimPrng): NetworkOptions {
+  const packetDelayTicksMin = prng.nextInt(2);
+  return {
+    packetLossProbability: prng.probability(0.3),
+    packetDuplicateProbability: prng.probability(0.2),
+    packetDelayTicksMin,
+    packetDelayTicksMax: packetDelayTicksMin + prng.nextInt(5),
+    snapshotChunksMax: prng.rangeInclusive(1, 4),
+  };
+}
+
+function faultSwarm(prng: SimPrng, nodeCount: number): FaultOptions {
+  const restartDelayTicksMin = prng.rangeInclusive(1, 20);
+  return {
+    partitionProbability: prng.probability(0.05),
+    partitionAsymmetricProbability: prng.probability(0.5),
+    partitionHealProbability: prng.probability(0.1) + 0.01,
+    linkCutProbability: prng.probability(0.05),
+    crashProbability: prng.probability(0.03),
+    crashedNodesMax: prng.rangeInclusive(1, nodeCount),
+    restartDelayTicksMin,
+    restartDelayTicksMax: restartDelayTicksMin + prng.nextInt(40),
+    crashKeepsUnsyncedProbability: prng.probability(0.5),
+    syncDelayTicksMax: prng.nextInt(4),
+    tickSkipProbability: prng.probability(0.2),
+  };
+}
+
+function workloadSwarm(prng: SimPrng): WorkloadOptions {
+  return {
+    proposeProbability: 0.1 + prng.probability(0.8),
+    proposalsPerTickMax: prng.rangeInclusive(1, 4),
+    proposeAnywhereProbability: prng.probability(0.3),
+    proposeWithTermProbability: prng.probability(0.3),
+    oversizeProposalProbability: prng.probability(0.1),
+    snapshotProbability: prng.probability(0.1),
+    trailingEntriesKeptMax: prng.nextInt(8),
+    transferProbability: prng.probability(0.03),
+  };
+}
+
+/** optionsSwarm draws every option of a run from `prng` (VOPR style). */
+export function optionsSwarm(prng: SimPrng, safetyTicks: SafetyTicksBounds = SAFETY_TICKS_DEFAULT): SimOptions {
+  const nodeCount = prng.chance(0.6) ? 3 : 5;
+  const raft = raftSwarm(prng);
+  const network = networkSwarm(prng);
+  const faults = faultSwarm(prng, nodeCount);
+  const workload = workloadSwarm(prng);
+  // Convergence must allow a few election rounds with the worst jitter, plus catch-up.
+  const convergenceTicksMax = 40 * raft.electionTimeoutTicks + 200;
+  return {
+    nodeCount,
+    safetyTicks: prng.rangeInclusive(safetyTicks.min, safetyTicks.max),
+    convergenceTicksMax,
+    raft,
+    network,
+    faults,
+    workload,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * runSeed: one complete simulated run — a safety phase under faults, then a liveness phase on
+ * a healed cluster — derived entirely from one seed, so the same seed replays the same run.
+ *
+ * Each tick: the schedule's actions, then one tick per live node (some skipped: clock drift),
+ * then the disk syncs that are due, then every due packet in random order. Every one of those
+ * is a step, and the checkers run after every step; the first violation ends the run.
+ */
+import { ViolationError, type Violation } from "./checkers/violation";
+import { SimCluster } from "./cluster";
+import { optionsSwarm, SAFETY_TICKS_DEFAULT, type SafetyTicksBounds, type SimOptions } from "./options";
+import { SimPrng } from "./prng";
+import { Role } from "./raft";
+import { ScheduleGenerator, type Action, type NodeView } from "./schedule";
+
+/** FailureClass names how a run failed; each has its own CLI exit code. */
+export const FailureClass = { Safety: "safety", Liveness: "liveness", Crash: "crash" } as const;
+export type FailureClass = (typeof FailureClass)[keyof typeof FailureClass];
+
+/** RunResult summarises one seed. */
+export interface RunResult {
+  readonly seed: number;
+  readonly options: SimOptions;
+  readonly steps: number;
+  readonly ticks: number;
+  readonly elections: number;
+  readonly commits: number;
+  readonly acknowledged: number;
+  readonly failure: FailureClass | null;
+  /** detail describes the failure (the violation, the liveness shortfall or the thrown error). */
+  readonly detail: string | null;
+  readonly violation: Violation | null;
+  /** digest fingerprints every step, apply and trace event of the run. */
+  readonly digest: string;
+}
+
+/** RunOptions lets callers shorten or lengthen the safety phase. */
+export interface RunOptions {
+  safetyTicks?: SafetyTicksBounds;
+  /** inspect sees the cluster at the end of the run (debugging a failing seed). */
+  inspect?: (cluster: SimCluster) => void;
+}
+
+function nodeViews(cluster: SimCluster): NodeView[] {
+  return cluster.nodes.map((node) => {
+    const status = node.core?.status();
+    return { id: node.id, alive: status !== undefined, isLeader: status?.role === Role.Leader, term: status?.term ?? 0 };
+  });
+}
+
+function perform(cluster: SimCluster, action: Action): void {
+  switch (action.kind) {
+    case "propose": {
+      const node = cluster.node(action.node);
+      if (node.alive) cluster.propose(node, action.bytes, action.fencedTerm);
+      return;
+    }
+    case "crash":
+      cluster.crash(cluster.node(action.node), action.keptPendingCount);
+      return;
+    case "restart":
+      cluster.restart(cluster.node(action.node));
+      return;
+    case "snapshot": {
+      const node = cluster.node(action.node);
+      if (node.alive) cluster.snapshot(node, action.trailingEntriesKept);
+      return;
+    }
+    case "transfer": {
+      const node = cluster.node(action.node);
+      if (node.alive && node.liveCore().status().role === Role.Leader) cluster.transferLeadership(node, action.target);
+      return;
+    }
+    case "partition":
+      cluster.partition(action.groups, action.oneWay);
+      return;
+    case "cutLink":
+      cluster.cutLink(action.from, action.to, action.bothWays);
+      return;
+    case "heal":
+      cluster.heal();
+      return;
+  }
+}
+
+/** runTick advances time by one tick: actions, node ticks, due syncs, due packets. */
+function runTick(cluster: SimCluster, schedule: ScheduleGenerator, actions: readonly Action[]): void {
+  cluster.nowTicks++;
+  for (const action of actions) perform(cluster, action);
+  for (const node of cluster.nodes) {
+    if (node.alive && !schedule.tickSkipped()) cluster.tick(node);
+  }
+  for (const node of cluster.nodes) {
+    if (node.alive && node.syncDue(cluster.nowTicks)) cluster.completeSync(node);
+  }
+  for (const packet of cluster.network.takeDue(cluster.nowTicks)) cluster.deliver(packet);
+}
+
+/** livenessPhase heals everything and waits for a leader to commit a final proposal everywhere. */
+function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string | null {
+  cluster.network.setCalm(true);
+  cluster.heal();
+  for (const node of cluster.nodes) if (!node.alive) cluster.restart(node);
+  let final: { index: number; term: number } | null = null;
+  const deadline = cluster.nowTicks + cluster.options.convergenceTicksMax;
+  while (cluster.nowTicks < deadline) {
+    runTick(cluster, schedule, []);
+    if (final === null) {
+      const leader = cluster.nodes.find((node) => node.alive && node.liveCore().status().role === Role.Leader);
+      const outcome = leader === undefined ? null : cluster.propose(leader, 16, null);
+      if (outcome !== null && outcome.ok) final = { index: outcome.index, term: outcome.term };
+      continue;
+    }
+    const finalIndex = final.index;
+    if (cluster.nodes.every((node) => node.sm.index >= finalIndex)) {
+      if (cluster.checkers.committed.isAcknowledged(final.index, final.term)) {
+        cluster.checkers.finalCheck(new Map(cluster.nodes.map((node) => [node.id, node.sm.index])));
+        return null;
+      }
+      final = null;
+    }
+  }
+  const states = cluster.nodes.map((node) => {
+    const status = node.core?.status();
+    return `${node.id}:${status?.role ?? "down"}/t${status?.term ?? "-"}/c${status?.commit ?? "-"}/a${node.sm.index}`;
+  });
+  const goal = final === null ? "no leader accepted the final proposal" : `final proposal at ${final.index} not applied everywhere`;
+  return `after ${cluster.options.convergenceTicksMax} healed ticks ${goal} (${states.join(" ")})`;
+}
+
+/** runSeed runs one seed to the end and reports what happened. */
+export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
+  const prng = new SimPrng(seed);
+  const options = optionsSwarm(prng.fork(), runOptions.safetyTicks ?? SAFETY_TICKS_DEFAULT);
+  const cluster = new SimCluster(options, prng.fork());
+  const schedule = new ScheduleGenerator(prng.fork(), options);
+  let failure: FailureClass | null = null;
+  let detail: string | null = null;
+  let violation: Violation | null = null;
+  try {
+    cluster.startAll();
+    for (let tick = 0; tick < options.safetyTicks; tick++) {
+      const actions = schedule.planTick(cluster.nowTicks + 1, nodeViews(cluster), cluster.network.blockedLinkCount() > 0);
+      runTick(cluster, schedule, actions);
+    }
+    detail = livenessPhase(cluster, schedule);
+    if (detail !== null) failure = FailureClass.Liveness;
+  } catch (error) {
+    if (error instanceof ViolationError) {
+      failure = FailureClass.Safety;
+      violation = error.violation;
+      detail = error.message;
+    } else {
+      failure = FailureClass.Crash;
+      detail = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ""}` : String(error);
+    }
+  }
+  runOptions.inspect?.(cluster);
+  if (failure === null && cluster.checkers.violations.length > 0) {
+    violation = cluster.checkers.violations[0] as Violation;
+    failure = FailureClass.Safety;
+    detail = `${violation.property}: ${violation.message}`;
+  }
+  return {
+    seed,
+    options,
+    steps: cluster.steps,
+    ticks: cluster.nowTicks,
+    elections: cluster.checkers.elections,
+    commits: cluster.checkers.stateMachine.committedCount(),
+    acknowledged: cluster.checkers.committed.acknowledgedCount(),
+    failure,
+    detail,
+    violation,
+    digest: `${cluster.digest.value()}:${cluster.steps}:${cluster.nowTicks}:${failure ?? "ok"}`,
+  };
+}
