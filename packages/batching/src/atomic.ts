@@ -1,0 +1,172 @@
+/**
+ * The atomic batch path of spec §5.1: arrival checks and staging of every batch message
+ * (steps 2-13), and at commit the §4.2 checks over the whole batch with one staged diff, ending
+ * in ONE `batch` op proposed to Raft (steps 14-18). Nothing of a batch reaches the in-flight
+ * tables unless Raft accepted the proposal.
+ */
+import { apiError, encodeOp, type BatchMsg, type BatchOp } from "@flotilla/stream";
+import { assert } from "./assert";
+import { checkMessage } from "./checks";
+import { HeaderName, appendHeader, headerValue, headerValueBytes, removeHeader } from "./headers";
+import { StagedDiff } from "./inflight";
+import type { LeaderContext } from "./leader-context";
+import { BATCH_ID_BYTES_MAX } from "./limits";
+import type { InboundMessage, Proposal, ProposalInfo, PublishOutcome } from "./outcome";
+import { BatchCommit, parseBatchCommit, parseUint64Decimal, requiredApiLevelUnsupported } from "./parse";
+import type { AtomicBatch } from "./registry";
+import { AbandonReason } from "./replies";
+import type { Responder } from "./respond";
+import type { AppliedView } from "./view";
+
+const decoder = new TextDecoder();
+
+function tooLarge(size: string | number) {
+  return apiError("AtomicPublishTooLargeBatchErrF", { size });
+}
+
+/** publishAtomic handles one message carrying a non-empty Nats-Batch-Id (spec §5.1 steps 2-13). */
+export function publishAtomic(
+  ctx: LeaderContext,
+  view: AppliedView,
+  res: Responder,
+  batchIdBytes: Uint8Array,
+  msg: InboundMessage,
+): PublishOutcome {
+  const { limits, registry } = ctx;
+  if (view.config.allow_atomic !== true) return res.reject(apiError("AtomicPublishDisabledErr"));
+  if (batchIdBytes.length > BATCH_ID_BYTES_MAX) return res.reject(apiError("AtomicPublishInvalidBatchIDErr"));
+  const batchId = decoder.decode(batchIdBytes);
+  const seq = parseUint64Decimal(headerValueBytes(msg.headers, HeaderName.BatchSequence));
+  if (seq === undefined) return res.reject(apiError("AtomicPublishMissingSeqErr"));
+  const commit = parseBatchCommit(headerValueBytes(msg.headers, HeaderName.BatchCommit));
+  // The eob marker does not count toward the size; the subtraction wraps like Go's uint64.
+  const size = BigInt.asUintN(64, seq - (commit === BatchCommit.Eob ? 1n : 0n));
+  let batch = registry.find(res.stream, batchId);
+  if (batch === undefined) {
+    if (seq !== 1n) {
+      if (size > BigInt(limits.batchMsgsMax)) return res.reject(tooLarge(limits.batchMsgsMax));
+      return res.reject(apiError("AtomicPublishIncompleteBatchErr"));
+    }
+    const opened = registry.open(res.stream, batchId);
+    if (!opened.ok) return res.reject(apiError("AtomicPublishTooManyInflight"));
+    batch = opened.batch;
+  }
+  if (commit === BatchCommit.Invalid) {
+    registry.release(batch);
+    return res.reject(apiError("AtomicPublishInvalidBatchCommitErr"));
+  }
+  let headers = msg.headers;
+  const level = headerValue(headers, HeaderName.RequiredApiLevel);
+  if (level !== undefined && level.length > 0) {
+    if (requiredApiLevelUnsupported(level, ctx.apiLevel)) {
+      registry.release(batch);
+      return res.abandon(batchId, AbandonReason.Unsupported, apiError("RequiredApiLevelErr"));
+    }
+    headers = removeHeader(headers, HeaderName.RequiredApiLevel);
+  }
+  const onTime = registry.touch(batch);
+  batch.lseq += 1;
+  if (BigInt(batch.lseq) !== seq || !onTime || (seq === 1n && commit === BatchCommit.Eob)) {
+    registry.release(batch);
+    return res.abandon(batchId, AbandonReason.Incomplete, apiError("AtomicPublishIncompleteBatchErr"));
+  }
+  if (size > BigInt(limits.batchMsgsMax)) {
+    registry.release(batch);
+    return res.abandon(batchId, AbandonReason.Large, tooLarge(limits.batchMsgsMax));
+  }
+  if (commit !== BatchCommit.Eob) {
+    const bytes = batch.bytes + stagedBytes(msg.subject, headers, msg.data);
+    if (bytes > limits.batchBytesMax) {
+      registry.release(batch);
+      return res.abandon(batchId, AbandonReason.Large, tooLarge(`${limits.batchBytesMax} bytes`));
+    }
+    batch.bytes = bytes;
+    batch.msgs.push({ subject: msg.subject, headers, data: msg.data });
+  }
+  if (commit === BatchCommit.None) return res.staged();
+  return commitBatch(ctx, view, res, batch, commit === BatchCommit.Eob);
+}
+
+const encoder = new TextEncoder();
+
+/** stagedBytes is what a message counts toward the batch byte limit. */
+export function stagedBytes(subject: string, headers: Uint8Array | null, data: Uint8Array): number {
+  return encoder.encode(subject).length + (headers?.length ?? 0) + data.length;
+}
+
+/** commitBatch checks every staged message in order and proposes the batch (steps 14-18). */
+function commitBatch(
+  ctx: LeaderContext,
+  view: AppliedView,
+  res: Responder,
+  batch: AtomicBatch,
+  eob: boolean,
+): PublishOutcome {
+  assert(batch.msgs.length >= 1, "commit of an empty batch");
+  const inflight = ctx.inflightFor(res.stream, view);
+  const clseq = ctx.clusteredLastSeq(view, inflight);
+  const diff = new StagedDiff();
+  const msgs: BatchMsg[] = [];
+  let lastMsgId = "";
+  for (const [k, staged] of batch.msgs.entries()) {
+    const lastMsgIdHeader = headerValue(staged.headers, HeaderName.ExpectedLastMsgId);
+    if (lastMsgIdHeader !== undefined && lastMsgIdHeader.length > 0) {
+      ctx.registry.release(batch);
+      return res.reject(
+        apiError("AtomicPublishUnsupportedHeaderBatchErr", { header: HeaderName.ExpectedLastMsgId }),
+      );
+    }
+    const input = { subject: staged.subject, rawSubject: staged.subject, headers: staged.headers, data: staged.data };
+    const checked = checkMessage({ view, inflight }, diff, input, clseq + k);
+    if (!checked.ok) {
+      ctx.registry.release(batch);
+      return res.reject(checked.error);
+    }
+    lastMsgId = checked.msgId ?? "";
+    msgs.push({
+      subject: staged.subject,
+      headers: staged.headers,
+      data: staged.data,
+      ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
+      ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
+      ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
+    });
+  }
+  const last = msgs[msgs.length - 1];
+  assert(last !== undefined, "batch without messages");
+  if (eob) last.headers = appendHeader(last.headers, HeaderName.BatchCommit, "1");
+  const op: BatchOp = {
+    op: "batch",
+    stream: res.stream,
+    batchId: batch.id,
+    firstSeq: clseq + 1,
+    timestampNs: ctx.clock.nowNs(),
+    msgs,
+    ...(res.reply !== undefined ? { reply: res.reply } : {}),
+  };
+  const bytes = encodeOp(op);
+  ctx.registry.release(batch);
+  if (bytes.length > ctx.limits.raftEntryBytesMax) {
+    return res.abandon(batch.id, AbandonReason.Large, tooLarge(`${ctx.limits.raftEntryBytesMax} bytes`));
+  }
+  const proposal: Proposal = {
+    stream: res.stream,
+    kind: "batch",
+    firstSeq: clseq + 1,
+    lastSeq: clseq + msgs.length,
+    count: msgs.length,
+    batchId: batch.id,
+    ...(res.reply !== undefined ? { reply: res.reply } : {}),
+    bytes,
+    op,
+  };
+  const accepted = ctx.propose(bytes, infoOf(proposal));
+  if (accepted) inflight.merge(diff, proposal.firstSeq, proposal.lastSeq, lastMsgId);
+  return res.proposed(proposal, accepted);
+}
+
+/** infoOf strips the bytes and op from a proposal, for the propose callback. */
+export function infoOf(proposal: Proposal): ProposalInfo {
+  const { bytes: _bytes, op: _op, ...info } = proposal;
+  return info;
+}

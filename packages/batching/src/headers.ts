@@ -1,0 +1,143 @@
+/**
+ * Raw NATS header blocks (`NATS/1.0\r\nKey: Value\r\n...\r\n`), read and rewritten the way
+ * nats-server does it: a key matches only at the start of a line, case-sensitively, followed
+ * immediately by `:`; leading spaces of the value are skipped; the value runs to the CRLF.
+ * Everything works on the bytes the client sent, so what is stored is byte-for-byte what came in
+ * except for the two rewrites nats-server makes (strip `Nats-Required-Api-Level`, append
+ * `Nats-Batch-Commit: 1` on an `eob` commit).
+ */
+
+/** HeaderName lists the header names batching reads; matching is exact and case-sensitive. */
+export const HeaderName = {
+  BatchId: "Nats-Batch-Id",
+  BatchSequence: "Nats-Batch-Sequence",
+  BatchCommit: "Nats-Batch-Commit",
+  RequiredApiLevel: "Nats-Required-Api-Level",
+  MsgId: "Nats-Msg-Id",
+  ExpectedStream: "Nats-Expected-Stream",
+  ExpectedLastSeq: "Nats-Expected-Last-Sequence",
+  ExpectedLastSubjSeq: "Nats-Expected-Last-Subject-Sequence",
+  ExpectedLastSubjSeqSubj: "Nats-Expected-Last-Subject-Sequence-Subject",
+  ExpectedLastMsgId: "Nats-Expected-Last-Msg-Id",
+  Rollup: "Nats-Rollup",
+  Ttl: "Nats-TTL",
+  Incr: "Nats-Incr",
+  StreamSource: "Nats-Stream-Source",
+  Schedule: "Nats-Schedule",
+  ScheduleTimeZone: "Nats-Schedule-Time-Zone",
+  ScheduleNext: "Nats-Schedule-Next",
+  Scheduler: "Nats-Scheduler",
+} as const;
+export type HeaderName = (typeof HeaderName)[keyof typeof HeaderName];
+
+/** HEADER_LINE is the version line every header block starts with. */
+export const HEADER_LINE = "NATS/1.0\r\n";
+/** EMPTY_HEADER_BYTES: a block this short (`NATS/1.0\r\n\r\n`) carries no header at all. */
+export const EMPTY_HEADER_BYTES = HEADER_LINE.length + 2;
+
+const CR = 13;
+const LF = 10;
+const COLON = 58;
+const SPACE = 32;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const keyBytesCache = new Map<string, Uint8Array>();
+
+function keyBytes(key: string): Uint8Array {
+  let bytes = keyBytesCache.get(key);
+  if (bytes === undefined) {
+    bytes = encoder.encode(key);
+    keyBytesCache.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** utf8 encodes a string; exported so callers count bytes the same way batching does. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** utf8ByteLength is the UTF-8 length of `text` in bytes. */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** headerKeyIndex returns where `key` starts as a line key in `hdr` (after CRLF, before ':'), or -1. */
+export function headerKeyIndex(hdr: Uint8Array | null, key: string): number {
+  if (hdr === null || hdr.length === 0) return -1;
+  const k = keyBytes(key);
+  const last = hdr.length - k.length - 1;
+  outer: for (let i = 2; i <= last; i++) {
+    if (hdr[i - 1] !== LF || hdr[i - 2] !== CR) continue;
+    for (let j = 0; j < k.length; j++) {
+      if (hdr[i + j] !== k[j]) continue outer;
+    }
+    if (hdr[i + k.length] === COLON) return i;
+  }
+  return -1;
+}
+
+/** headerValueBytes returns the raw value of `key` (leading spaces skipped), or null if absent.
+ * A present key with nothing after the colon gives an empty array, not null. */
+export function headerValueBytes(hdr: Uint8Array | null, key: string): Uint8Array | null {
+  const start = headerKeyIndex(hdr, key);
+  if (hdr === null || start < 0) return null;
+  let index = start + key.length + 1;
+  while (index < hdr.length && hdr[index] === SPACE) index++;
+  const valueStart = index;
+  while (index < hdr.length) {
+    if (hdr[index] === CR && index < hdr.length - 1 && hdr[index + 1] === LF) break;
+    index++;
+  }
+  return hdr.subarray(valueStart, index);
+}
+
+/** headerValue is headerValueBytes decoded as UTF-8 (undefined when absent, "" when empty). */
+export function headerValue(hdr: Uint8Array | null, key: string): string | undefined {
+  const bytes = headerValueBytes(hdr, key);
+  return bytes === null ? undefined : decoder.decode(bytes);
+}
+
+/** removeHeader drops every `key` line; returns null when no header is left, as nats-server does. */
+export function removeHeader(hdr: Uint8Array | null, key: string): Uint8Array | null {
+  let current = hdr;
+  for (;;) {
+    const start = headerKeyIndex(current, key);
+    if (current === null || start < 0) return current;
+    let end = start;
+    while (end < current.length - 1 && !(current[end] === CR && current[end + 1] === LF)) end++;
+    if (end >= current.length - 1) return current;
+    const next = new Uint8Array(current.length - (end + 2 - start));
+    next.set(current.subarray(0, start), 0);
+    next.set(current.subarray(end + 2), start);
+    if (next.length <= EMPTY_HEADER_BYTES) return null;
+    current = next;
+  }
+}
+
+/** appendHeader adds `key: value` as the last header line (nats-server's genHeader). */
+export function appendHeader(hdr: Uint8Array | null, key: string, value: string): Uint8Array {
+  const line = encoder.encode(`${key}: ${value}\r\n\r\n`);
+  const head = hdr !== null && hdr.length > 2 ? hdr.subarray(0, hdr.length - 2) : utf8(HEADER_LINE);
+  const out = new Uint8Array(head.length + line.length);
+  out.set(head, 0);
+  out.set(line, head.length);
+  return out;
+}
+
+/** buildHeaders makes a header block from ordered pairs (a test and bench convenience). */
+export function buildHeaders(pairs: ReadonlyArray<readonly [string, string]>): Uint8Array {
+  let text = HEADER_LINE;
+  for (const [key, value] of pairs) text += `${key}: ${value}\r\n`;
+  return utf8(`${text}\r\n`);
+}

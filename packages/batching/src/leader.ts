@@ -1,0 +1,221 @@
+/**
+ * BatchingLeader: the leader-side entry point a server drives. `publish` runs the generic
+ * arrival checks (spec §3.3), routes the message to the atomic batch path or the plain path,
+ * and returns what to send plus the proposal it handed to Raft. `onApplied` releases in-flight
+ * accounting and builds the PubAck; `onLeadershipLost` and the stream hooks drop batches and
+ * in-flight state without advisories, as nats-server does.
+ */
+import { apiError, limits as streamLimits } from "@flotilla/stream";
+import { assert } from "./assert";
+import { publishAtomic } from "./atomic";
+import { systemClock, systemScheduler, type Clock, type Scheduler } from "./clock";
+import { HeaderName, headerValueBytes } from "./headers";
+import { StreamInflight, type InflightSnapshot } from "./inflight";
+import type { LeaderContext } from "./leader-context";
+import { JS_API_LEVEL, resolveBatchLimits, type BatchLimits, type BatchLimitsConfig } from "./limits";
+import { PublishStatus, type InboundMessage, type ProposeFn, type PublishOutcome } from "./outcome";
+import { publishPlain } from "./plain";
+import type { AtomicBatch } from "./registry";
+import { BatchRegistry } from "./registry";
+import {
+  AbandonReason,
+  batchAbandonedAdvisory,
+  batchPubAck,
+  duplicatePubAck,
+  pubAck,
+  type OutboundMessage,
+} from "./replies";
+import { Responder } from "./respond";
+import type { AppliedView } from "./view";
+import { randomId } from "./ids";
+
+/** BatchingLeaderOptions wires the leader to the server (everything nondeterministic injected). */
+export interface BatchingLeaderOptions {
+  /** views returns the applied view of a stream (StreamStore.view), undefined if unknown. */
+  readonly views: (stream: string) => AppliedView | undefined;
+  /** propose hands one encoded entry to Raft; see ProposeFn. */
+  readonly propose: ProposeFn;
+  readonly clock?: Clock;
+  readonly scheduler?: Scheduler;
+  /** newAdvisoryId makes advisory ids (nats-server uses a NUID). */
+  readonly newAdvisoryId?: () => string;
+  /** onTimerAdvisory receives advisories raised by the inactivity timer (outside any publish). */
+  readonly onTimerAdvisory?: (advisory: OutboundMessage) => void;
+  readonly limits?: BatchLimitsConfig;
+  /** domain is the JetStream domain, added to PubAcks and advisories when set. */
+  readonly domain?: string;
+  /** apiLevel is the JetStream API level checked against Nats-Required-Api-Level. */
+  readonly apiLevel?: number;
+}
+
+/** AppliedResult is the part of a stream ApplyResult that batching reads. */
+export interface AppliedResult {
+  readonly kind: string;
+  readonly stream?: string;
+  /** seq is the last stored sequence of the applied entry. */
+  readonly seq?: number;
+  readonly count?: number;
+  readonly batchId?: string;
+  readonly reply?: string;
+  readonly duplicate?: boolean;
+}
+
+/** BatchingLeader stages atomic batches and checks publishes for the streams this node leads. */
+export class BatchingLeader {
+  readonly limits: BatchLimits;
+  private readonly registry: BatchRegistry;
+  private readonly inflight = new Map<string, StreamInflight>();
+  /** lastMsgIds remembers the Nats-Msg-Id of the newest applied message of our own proposals. */
+  private readonly lastMsgIds = new Map<string, string>();
+  private readonly clock: Clock;
+  private readonly newAdvisoryId: () => string;
+  private readonly ctx: LeaderContext;
+
+  constructor(private readonly options: BatchingLeaderOptions) {
+    this.limits = resolveBatchLimits(options.limits);
+    this.clock = options.clock ?? systemClock;
+    this.newAdvisoryId = options.newAdvisoryId ?? randomId;
+    this.registry = new BatchRegistry(this.limits, this.clock, options.scheduler ?? systemScheduler, (batch) =>
+      this.onBatchTimeout(batch),
+    );
+    this.ctx = {
+      limits: this.limits,
+      registry: this.registry,
+      clock: this.clock,
+      apiLevel: options.apiLevel ?? JS_API_LEVEL,
+      propose: options.propose,
+      inflightFor: (stream, view) => this.inflightFor(stream, view),
+      clusteredLastSeq: (view, inflight) => Math.max(view.lastSeq, inflight.lastProposedSeq()),
+      lastMsgId: (stream, view, inflight) => this.lastMsgId(stream, view, inflight),
+    };
+  }
+
+  /** publish handles one inbound message for `stream` (spec §1.3 classification, §3.3, §5.1). */
+  publish(stream: string, msg: InboundMessage): PublishOutcome {
+    const view = this.options.views(stream);
+    if (view === undefined) return { status: PublishStatus.Dropped, replies: [], advisories: [] };
+    const cfg = view.config;
+    const reply = cfg.no_ack !== true && msg.reply !== undefined && msg.reply.length > 0 ? msg.reply : undefined;
+    const res = new Responder(stream, reply, this.options.domain, {
+      newId: this.newAdvisoryId,
+      nowNs: () => this.clock.nowNs(),
+    });
+    if (cfg.sealed) return res.reject(apiError("StreamSealedErr"));
+    const hdrBytes = msg.headers?.length ?? 0;
+    const maxMsgSize = cfg.max_msg_size;
+    if (maxMsgSize >= 0 && (hdrBytes > maxMsgSize || msg.data.length > maxMsgSize - hdrBytes)) {
+      return res.reject(apiError("StreamMessageExceedsMaximumErr"));
+    }
+    // Flotilla's store bounds one message; nats-server's max_payload plays this role there.
+    if (msg.subject.length + hdrBytes + msg.data.length > streamLimits.MESSAGE_BYTES_MAX) {
+      return res.reject(apiError("StreamMessageExceedsMaximumErr"));
+    }
+    const batchId = headerValueBytes(msg.headers, HeaderName.BatchId);
+    if (batchId !== null && batchId.length > 0) return publishAtomic(this.ctx, view, res, batchId, msg);
+    return publishPlain(this.ctx, view, res, msg);
+  }
+
+  /**
+   * onApplied is called on the leader for every applied entry result, in log order. It releases
+   * the in-flight accounting of the applied proposal and returns the PubAck to send, if any.
+   */
+  onApplied(result: AppliedResult): OutboundMessage | null {
+    const stream = result.stream;
+    if (stream === undefined) return null;
+    if (result.kind === "stream.deleted") {
+      this.onStreamDeleted(stream);
+      return null;
+    }
+    if (result.kind === "stream.updated") {
+      this.onStreamUpdated(stream);
+      return null;
+    }
+    if (result.kind !== "stored" || result.seq === undefined) return null;
+    const inflight = this.inflight.get(stream);
+    if (inflight !== undefined) {
+      const lastMsgId = inflight.lastProposedMsgIdThrough(result.seq);
+      if (lastMsgId !== undefined) this.lastMsgIds.set(stream, lastMsgId);
+      inflight.releaseThrough(result.seq);
+    }
+    if (result.reply === undefined || result.reply.length === 0) return null;
+    return { subject: result.reply, data: this.ackFor(stream, result, result.seq) };
+  }
+
+  /** onLeadershipLost drops every batch and all in-flight state, with no advisory (spec §5.2). */
+  onLeadershipLost(): void {
+    this.registry.releaseAll();
+    this.inflight.clear();
+    this.lastMsgIds.clear();
+  }
+
+  /** onStreamUpdated drops the stream's batches when allow_atomic was switched off. */
+  onStreamUpdated(stream: string): void {
+    const view = this.options.views(stream);
+    if (view === undefined || view.config.allow_atomic !== true) this.registry.releaseStream(stream);
+  }
+
+  /** onStreamDeleted drops the stream's batches and in-flight tables. */
+  onStreamDeleted(stream: string): void {
+    this.registry.releaseStream(stream);
+    this.inflight.delete(stream);
+    this.lastMsgIds.delete(stream);
+  }
+
+  /** inflightSnapshot copies the in-flight tables of `stream` (empty tables if none). */
+  inflightSnapshot(stream: string): InflightSnapshot {
+    return (this.inflight.get(stream) ?? new StreamInflight()).snapshot();
+  }
+
+  /** batchesInflight counts open atomic batches: in total, or on one stream. */
+  batchesInflight(stream?: string): number {
+    return stream === undefined ? this.registry.inflightTotal : this.registry.inflightOn(stream);
+  }
+
+  /** openBatchIds lists the open batch ids of `stream`. */
+  openBatchIds(stream: string): string[] {
+    return this.registry.batchIds(stream);
+  }
+
+  private ackFor(stream: string, result: AppliedResult, seq: number): Uint8Array {
+    const domain = this.options.domain;
+    if (result.batchId !== undefined) {
+      assert(result.count !== undefined, "batch result without count");
+      return batchPubAck(stream, seq, result.batchId, result.count, domain);
+    }
+    if (result.duplicate === true) return duplicatePubAck(stream, seq, domain);
+    return pubAck(stream, seq, domain);
+  }
+
+  private inflightFor(stream: string, view: AppliedView): StreamInflight {
+    let inflight = this.inflight.get(stream);
+    if (inflight === undefined) {
+      inflight = new StreamInflight();
+      this.inflight.set(stream, inflight);
+    }
+    // A proposal whose sequences the view already holds has been applied, even if onApplied
+    // has not been called yet; releasing it here keeps the counts from doubling up.
+    const lastMsgId = inflight.lastProposedMsgIdThrough(view.lastSeq);
+    if (lastMsgId !== undefined) this.lastMsgIds.set(stream, lastMsgId);
+    inflight.releaseThrough(view.lastSeq);
+    return inflight;
+  }
+
+  private lastMsgId(stream: string, view: AppliedView, inflight: StreamInflight): string {
+    const pending = inflight.lastProposedMsgId();
+    if (pending !== undefined) return pending;
+    if (view.lastMsgId !== undefined) return view.lastMsgId();
+    return this.lastMsgIds.get(stream) ?? "";
+  }
+
+  private onBatchTimeout(batch: AtomicBatch): void {
+    const advisory = batchAbandonedAdvisory({
+      stream: batch.stream,
+      batchId: batch.id,
+      reason: AbandonReason.Timeout,
+      id: this.newAdvisoryId(),
+      timestampNs: this.clock.nowNs(),
+      ...(this.options.domain !== undefined ? { domain: this.options.domain } : {}),
+    });
+    this.options.onTimerAdvisory?.(advisory);
+  }
+}

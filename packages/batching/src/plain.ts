@@ -1,0 +1,65 @@
+/**
+ * The plain (non-batch) publish path: the same §4.2 checks as a batch of one, then ONE `msg` op
+ * proposed to Raft. A duplicate Nats-Msg-Id already stored is answered with the original
+ * sequence; Nats-Expected-Last-Msg-Id (which nats-server checks on apply) is checked here,
+ * against the stored-or-in-flight last message id, because Flotilla's apply never refuses.
+ */
+import { apiError, encodeOp, type MsgOp } from "@flotilla/stream";
+import { infoOf } from "./atomic";
+import { checkMessage } from "./checks";
+import { HeaderName, headerValue } from "./headers";
+import { StagedDiff } from "./inflight";
+import type { LeaderContext } from "./leader-context";
+import type { InboundMessage, Proposal, PublishOutcome } from "./outcome";
+import type { Responder } from "./respond";
+import type { AppliedView } from "./view";
+
+/** publishPlain checks and proposes one message that is not part of an atomic batch. */
+export function publishPlain(
+  ctx: LeaderContext,
+  view: AppliedView,
+  res: Responder,
+  msg: InboundMessage,
+): PublishOutcome {
+  const inflight = ctx.inflightFor(res.stream, view);
+  const clseq = ctx.clusteredLastSeq(view, inflight);
+  const diff = new StagedDiff();
+  const input = { subject: msg.subject, rawSubject: msg.subject, headers: msg.headers, data: msg.data };
+  const checked = checkMessage({ view, inflight }, diff, input, clseq);
+  if (!checked.ok) {
+    if (checked.duplicateSeq > 0) return res.duplicate(checked.duplicateSeq);
+    return res.reject(checked.error);
+  }
+  const expectedLastMsgId = headerValue(msg.headers, HeaderName.ExpectedLastMsgId);
+  if (expectedLastMsgId !== undefined && expectedLastMsgId.length > 0) {
+    const last = ctx.lastMsgId(res.stream, view, inflight);
+    if (expectedLastMsgId !== last) return res.reject(apiError("StreamWrongLastMsgIDErrF", { id: last }));
+  }
+  const op: MsgOp = {
+    op: "msg",
+    stream: res.stream,
+    seq: clseq + 1,
+    timestampNs: ctx.clock.nowNs(),
+    subject: msg.subject,
+    headers: msg.headers,
+    data: msg.data,
+    ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
+    ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
+    ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
+    ...(res.reply !== undefined ? { reply: res.reply } : {}),
+  };
+  const bytes = encodeOp(op);
+  const proposal: Proposal = {
+    stream: res.stream,
+    kind: "msg",
+    firstSeq: op.seq,
+    lastSeq: op.seq,
+    count: 1,
+    ...(res.reply !== undefined ? { reply: res.reply } : {}),
+    bytes,
+    op,
+  };
+  const accepted = ctx.propose(bytes, infoOf(proposal));
+  if (accepted) inflight.merge(diff, op.seq, op.seq, checked.msgId ?? "");
+  return res.proposed(proposal, accepted);
+}
