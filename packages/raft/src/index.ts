@@ -2,3 +2,4 @@
 export * from "./core/index";
 export * from "./storage/index";
 export * from "./transport/index";
+export * from "./node/index";

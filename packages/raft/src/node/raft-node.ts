@@ -1,0 +1,391 @@
+/**
+ * RaftNode: the durable driver around the pure RaftCore. It owns the storage (LevelDB), the
+ * transport (TCP), the tick timer and the state machine, and runs one loop:
+ *
+ *   ready() → persist in one synced batch → send → apply → advance()
+ *
+ * Everything that arrives while a batch is being synced (proposals, appends, votes) is handed out
+ * together in the next Ready: group commit. Messages leave only after the Ready that produced
+ * them is durable, and entries are applied only after that too (design.md §2).
+ */
+import { EventEmitter } from "node:events";
+import { pino, type Logger } from "pino";
+import { assert } from "../assert";
+import { defaultRaftConfig, type RaftConfig } from "../core/config";
+import { ProposalError } from "../core/errors";
+import { MessageType, type Message, type SnapshotMessage } from "../core/messages";
+import { SeededPrng } from "../core/prng";
+import { RaftCore, type RaftStatus } from "../core/raft";
+import { Role, type Ready } from "../core/state";
+import type { LogIndex, NodeId, Term } from "../core/types";
+import type { StoredSnapshot } from "../storage/codec";
+import { RaftStorage } from "../storage/level-storage";
+import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
+import { TcpTransport } from "../transport/tcp-transport";
+import type { PeerAddress } from "../transport/outbound-peer";
+import type { Transport } from "../transport/transport";
+import { FrameKind, type Envelope } from "../transport/wire";
+import { LeadershipLostError, NodeStoppedError } from "./errors";
+import {
+  NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT, SNAPSHOT_ENTRIES_DEFAULT,
+  SNAPSHOT_TRAILING_ENTRIES_DEFAULT, TICK_INTERVAL_MS_DEFAULT,
+} from "./limits";
+import type { RaftNodeOptions } from "./options";
+import { PendingProposals, type ProposalOutcome } from "./proposals";
+import { recover } from "./recovery";
+import { SnapshotReceiver } from "./snapshot-receiver";
+import { SnapshotSender } from "./snapshot-sender";
+import { writeLocalSnapshot } from "./snapshot-writer";
+
+/** PeerStatus is the leader's view of one member, for monitoring. */
+export interface PeerStatus {
+  readonly match: LogIndex;
+  readonly next: LogIndex;
+  readonly state: "probe" | "replicate" | "snapshot";
+  readonly inflight: number;
+  /** lag: how many entries the member is behind the leader's last index. */
+  readonly lag: number;
+}
+
+/** NodeStatus is RaftStatus plus the driver's view (applied index, repair mode, per-peer lag). */
+export interface NodeStatus extends Omit<RaftStatus, "progress"> {
+  readonly peers: Readonly<Record<NodeId, PeerStatus>>;
+  /** repairing: storage corruption was found; the node neither votes nor campaigns yet. */
+  readonly repairing: boolean;
+  readonly snapshotIndex: LogIndex;
+}
+
+/** LeaderChange is emitted as "leaderChange" whenever the known leader, term or own role changes. */
+export interface LeaderChange {
+  readonly leader: NodeId | null;
+  readonly term: Term;
+  readonly role: Role;
+}
+
+interface RaftNodeEvents {
+  leaderChange: [LeaderChange];
+  error: [Error];
+}
+
+/** RaftNode is one durable member of a Raft group. Create with RaftNode.open, then start(). */
+export class RaftNode extends EventEmitter<RaftNodeEvents> {
+  readonly id: NodeId;
+  private readonly pending = new PendingProposals();
+  private readonly sender: SnapshotSender;
+  private readonly receiver: SnapshotReceiver;
+  private readonly logger: Logger;
+  private applied: LogIndex;
+  private appliedTerm: Term;
+  private repairTargetIndex: number;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private snapshotting = false;
+  /** snapshotTask: the local snapshot being written, awaited by stop/kill before closing storage. */
+  private snapshotTask: Promise<void> = Promise.resolve();
+  private localSnapshot: StoredSnapshot | null = null;
+  private last: LeaderChange = { leader: null, term: 0, role: Role.Follower };
+
+  private constructor(
+    private readonly opts: RaftNodeOptions,
+    private readonly core: RaftCore,
+    private readonly storage: RaftStorage,
+    private readonly transport: Transport,
+    recovered: { applied: LogIndex; appliedTerm: Term; repairTargetIndex: number },
+    logger: Logger,
+  ) {
+    super();
+    this.id = opts.id;
+    this.logger = logger;
+    this.applied = recovered.applied;
+    this.appliedTerm = recovered.appliedTerm;
+    this.repairTargetIndex = recovered.repairTargetIndex;
+    this.sender = new SnapshotSender(storage, transport, logger, (peer, ok) => {
+      this.core.reportSnapshot(peer, ok);
+      this.notify();
+    });
+    this.receiver = new SnapshotReceiver(storage, logger, (msg) => this.stepSnapshot(msg));
+  }
+
+  /** RaftNode.open loads the data directory, restores the state machine and builds the node. */
+  static async open(opts: RaftNodeOptions): Promise<RaftNode> {
+    const logger = (opts.logger ?? pino({ level: "silent" })).child({ node: opts.id });
+    const storage = await RaftStorage.open(opts.dataDir);
+    const recovered = await recover(storage, opts.stateMachine, logger);
+    const core = new RaftCore(RaftNode.config(opts), recovered.restore);
+    const transport = opts.transport ?? new TcpTransport({
+      id: opts.id, cluster: opts.cluster, secret: opts.secret, logger,
+      listen: opts.listen ?? { host: "127.0.0.1", port: 0 },
+      peers: opts.peerAddresses ?? Object.fromEntries(opts.members.filter((m) => m !== opts.id).map((m) => [m, null])),
+      ...(opts.frameBytesMax === undefined ? {} : { frameBytesMax: opts.frameBytesMax }),
+    });
+    const st = core.status();
+    logger.info({ term: st.term, commit: st.commit, lastIndex: st.lastIndex, applied: recovered.restore.applied },
+      "raft node: recovered from disk");
+    return new RaftNode(opts, core, storage, transport, {
+      applied: recovered.restore.applied, appliedTerm: recovered.appliedTerm, repairTargetIndex: recovered.repairTargetIndex,
+    }, logger);
+  }
+
+  private static config(opts: RaftNodeOptions): RaftConfig {
+    const seed = opts.prngSeed ?? (Date.now() ^ hashId(opts.id));
+    const base = defaultRaftConfig(opts.id, opts.members, new SeededPrng(seed));
+    return {
+      ...base, ...opts.raft,
+      electionTimeoutTicks: opts.electionTimeoutTicks ?? NODE_ELECTION_TIMEOUT_TICKS_DEFAULT,
+      heartbeatIntervalTicks: opts.heartbeatIntervalTicks ?? NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT,
+    };
+  }
+
+  /** address returns where the TCP transport listens (after start). */
+  address(): PeerAddress {
+    assert(this.transport instanceof TcpTransport, "address() needs the TCP transport");
+    return this.transport.address();
+  }
+
+  /** setPeerAddress tells the TCP transport where a peer listens. */
+  setPeerAddress(peer: NodeId, address: PeerAddress): void {
+    assert(this.transport instanceof TcpTransport, "setPeerAddress() needs the TCP transport");
+    this.transport.setPeerAddress(peer, address);
+  }
+
+  /** start begins listening, ticking and processing. */
+  async start(): Promise<void> {
+    assert(this.loop === null, "start() called twice");
+    await this.transport.start({ onEnvelope: (from, envelope) => this.onEnvelope(from, envelope) });
+    const tickMs = this.opts.tickIntervalMs ?? TICK_INTERVAL_MS_DEFAULT;
+    this.ticker = setInterval(() => this.onTick(), tickMs);
+    this.loop = this.run().catch((error: unknown) => this.fatal(error as Error));
+  }
+
+  /**
+   * propose replicates `data` as one entry. It resolves with the entry's index once the entry is
+   * committed and applied on this node; it rejects with the core's ProposalError (NotLeaderError
+   * carries the leader hint), ProposalDroppedError, LeadershipLostError or NodeStoppedError.
+   */
+  propose(data: Uint8Array): Promise<ProposalOutcome> {
+    if (this.stopping) return Promise.reject(new NodeStoppedError("propose after stop"));
+    let placed: { index: LogIndex; term: Term };
+    try {
+      placed = this.core.propose(data);
+    } catch (error) {
+      if (error instanceof ProposalError) return Promise.reject(error);
+      throw error;
+    }
+    const outcome = this.pending.add(placed.index, placed.term);
+    this.notify();
+    return outcome;
+  }
+
+  /** campaign makes this node start an election now. */
+  campaign(): void {
+    this.core.campaign();
+    this.notify();
+  }
+
+  /** transferLeadership asks the leader to hand over to `target`. */
+  transferLeadership(target: NodeId): void {
+    this.core.transferLeadership(target);
+    this.notify();
+  }
+
+  /** status reports role, term, leader, commit/applied index and per-peer replication state. */
+  status(): NodeStatus {
+    const { progress, ...st } = this.core.status();
+    const peers: Record<NodeId, PeerStatus> = {};
+    for (const [peer, p] of Object.entries(progress)) peers[peer] = { ...p, lag: st.lastIndex - p.match };
+    return {
+      ...st, applied: this.applied, peers, repairing: this.repairTargetIndex > 0,
+      snapshotIndex: this.storage.snapshot?.meta.index ?? 0,
+    };
+  }
+
+  /** stop finishes the Ready in progress, closes connections and storage, and fails waiting proposals. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.halt("node stopped");
+    await this.loop;
+    await this.transport.stop();
+    await this.snapshotTask;
+    await this.storage.close();
+  }
+
+  /**
+   * kill simulates a crash: sockets are destroyed and the loop abandoned mid-Ready, nothing is
+   * flushed or advanced. Storage is closed once the in-flight write settles, so the directory
+   * can be reopened in the same process (a real crash is a SIGKILL of the process).
+   */
+  async kill(): Promise<void> {
+    if (this.stopping) return;
+    this.halt("node killed");
+    await this.transport.stop();
+    await this.loop;
+    await this.snapshotTask;
+    await this.storage.close();
+  }
+
+  private halt(reason: string): void {
+    this.stopping = true;
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
+    this.sender.stop();
+    this.notify();
+    this.pending.failAll(() => new NodeStoppedError(reason));
+  }
+
+  private fatal(error: Error): void {
+    this.logger.fatal({ err: error.message, stack: error.stack }, "raft node: fatal error; node halted");
+    this.halt(`fatal: ${error.message}`);
+    void this.transport.stop();
+    // With no "error" listener EventEmitter throws: a crash, as a broken invariant must be.
+    this.emit("error", error);
+  }
+
+  private onTick(): void {
+    // In repair mode the node must not campaign: its election clock stays still.
+    if (this.repairTargetIndex > 0) return;
+    this.core.tick();
+    this.notify();
+  }
+
+  private onEnvelope(from: NodeId, envelope: Envelope): void {
+    if (this.stopping) return;
+    if (envelope.k === FrameKind.SnapshotChunk) {
+      this.receiver.onChunk(from, envelope);
+      return;
+    }
+    const msg = envelope.msg;
+    if (this.repairTargetIndex > 0 && refusedWhileRepairing(msg)) {
+      this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
+      return;
+    }
+    this.core.step(msg);
+    this.notify();
+  }
+
+  private stepSnapshot(msg: SnapshotMessage): void {
+    if (this.stopping) return;
+    this.core.step(msg);
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      if (this.localSnapshot !== null) await this.installLocalSnapshot(this.localSnapshot);
+      if (!this.core.hasReady()) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        continue;
+      }
+      const rd = this.core.ready();
+      await this.handleReady(rd);
+      if (this.stopping) return;
+      this.core.advance(rd);
+      this.afterReady();
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    const installed = rd.snapshot === null ? null : this.receiver.take(rd.snapshot);
+    if (installed === null) this.receiver.discardUnclaimed();
+    await this.storage.persist({
+      hardState: rd.hardState, entries: rd.entries, snapshot: installed, compactedThrough: rd.compactedThrough,
+    });
+    if (this.stopping) return;
+    if (installed !== null) {
+      await this.opts.stateMachine.restore(this.storage.readChunks(installed));
+      this.applied = installed.meta.index;
+      this.appliedTerm = installed.meta.term;
+      this.pending.failAll((index) => new LeadershipLostError(index, this.core.status().leader));
+      this.logger.info({ index: installed.meta.index }, "raft node: installed snapshot from the leader");
+    }
+    for (const msg of rd.messages) this.send(msg);
+    const last = rd.committed.at(-1);
+    if (last === undefined) return;
+    await this.opts.stateMachine.apply(rd.committed);
+    this.applied = last.index;
+    this.appliedTerm = last.term;
+    for (const entry of rd.committed) this.pending.applied(entry);
+  }
+
+  private send(msg: Message): void {
+    if (msg.type === MessageType.Snapshot) {
+      this.sender.send(msg);
+      return;
+    }
+    if (!this.transport.send(msg.to, { k: FrameKind.Raft, msg })) this.core.reportUnreachable(msg.to);
+  }
+
+  private afterReady(): void {
+    const st = this.core.status();
+    const now: LeaderChange = { leader: st.leader, term: st.term, role: st.role };
+    if (now.leader !== this.last.leader || now.term !== this.last.term || now.role !== this.last.role) {
+      if (this.last.role === Role.Leader && now.role !== Role.Leader) {
+        this.pending.failAll((index) => new LeadershipLostError(index, now.leader));
+      }
+      this.last = now;
+      this.logger.info(now, "raft node: leadership changed");
+      this.emit("leaderChange", now);
+    }
+    if (this.repairTargetIndex > 0 && st.commit >= this.repairTargetIndex && st.lastIndex >= this.repairTargetIndex) {
+      this.logger.warn({ commit: st.commit, target: this.repairTargetIndex }, "raft node: repair complete; voting again");
+      this.repairTargetIndex = 0;
+    }
+    this.maybeSnapshot();
+  }
+
+  private maybeSnapshot(): void {
+    const every = this.opts.snapshotEntries ?? SNAPSHOT_ENTRIES_DEFAULT;
+    const since = this.applied - (this.storage.snapshot?.meta.index ?? 0);
+    if (this.snapshotting || since < every) return;
+    this.snapshotting = true;
+    const meta = { index: this.applied, term: this.appliedTerm, peers: [...this.opts.members] };
+    // Called between two applies, so the stream reflects exactly the state at meta.index.
+    const stream = this.opts.stateMachine.snapshot();
+    const chunkBytes = this.opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT;
+    this.snapshotTask = writeLocalSnapshot(this.storage, meta, stream, chunkBytes).then(
+      (stored) => {
+        this.localSnapshot = stored;
+        this.notify();
+      },
+      (error: unknown) => {
+        // Writes fail once storage is closing; only a failure while running is fatal.
+        if (this.stopping) this.logger.info({ err: (error as Error).message }, "raft node: snapshot abandoned at stop");
+        else this.fatal(error as Error);
+      },
+    );
+  }
+
+  /** installLocalSnapshot records a snapshot we took and lets the core compact (loop only). */
+  private async installLocalSnapshot(stored: StoredSnapshot): Promise<void> {
+    this.localSnapshot = null;
+    this.snapshotting = false;
+    const current = this.storage.snapshot?.meta.index ?? 0;
+    if (stored.meta.index <= current) {
+      // A newer snapshot from the leader was installed meanwhile; ours is obsolete.
+      await this.storage.discardGeneration(stored.gen, stored.chunks);
+      return;
+    }
+    await this.storage.saveSnapshot(stored);
+    this.core.compact(stored.meta, this.opts.snapshotTrailingEntries ?? SNAPSHOT_TRAILING_ENTRIES_DEFAULT);
+    this.logger.info({ index: stored.meta.index, bytes: stored.bytes }, "raft node: snapshot taken; log compacted");
+  }
+}
+
+function refusedWhileRepairing(msg: Message): boolean {
+  return msg.type === MessageType.PreVote || msg.type === MessageType.Vote || msg.type === MessageType.TimeoutNow;
+}
+
+function hashId(id: NodeId): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+  return h;
+}
