@@ -128,6 +128,19 @@ export class TestNetwork {
     for (let i = 0; i < ticks; i++) this.core(id).tick();
   }
 
+  /** run ticks `ids` (default: every node) once per round and stabilizes after each round. */
+  run(rounds: number, ids: readonly NodeId[] = this.ids): void {
+    for (let round = 0; round < rounds; round++) {
+      for (const id of ids) this.core(id).tick();
+      this.stabilize();
+    }
+  }
+
+  /** eventsOf returns the kinds of events `id` emitted so far, optionally filtered. */
+  eventKinds(id: NodeId): string[] {
+    return this.node(id).events.map((event) => event.kind);
+  }
+
   /** elect makes `id` campaign and stabilizes; returns it for chaining. */
   elect(id: NodeId): RaftCore {
     this.core(id).campaign();

@@ -6,6 +6,7 @@
 import { NotLeaderError, InvalidTransferTargetError } from "./errors";
 import { TraceEventKind, TransferAbortReason } from "./events";
 import { MessageType } from "./messages";
+import { sendAppend } from "./replication";
 import { abortTransfer } from "./roles";
 import { Role, type RaftState } from "./state";
 import type { NodeId } from "./types";
@@ -25,7 +26,8 @@ export function transferLeadership(s: RaftState, target: NodeId): void {
   // The transfer must finish within one election timeout, measured from now.
   s.electionElapsedTicks = 0;
   s.emit({ kind: TraceEventKind.TransferStarted, target });
-  if (!maybeSendTimeoutNow(s, target)) s.appendsPending = true;
+  // An append (empty if need be) makes a lagging target reveal where its log diverges.
+  if (!maybeSendTimeoutNow(s, target)) sendAppend(s, target, true);
 }
 
 /** maybeSendTimeoutNow tells the transfer target to campaign once its log matches ours. */
