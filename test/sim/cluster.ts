@@ -16,6 +16,13 @@ import type { SimPrng } from "./prng";
 import { MessageType, ProposalError, ProposalTooLargeError, Role, type Message, type NodeId } from "./raft";
 import { ChunkOutcome, SnapshotTransfers, type SnapshotTransfer } from "./transfer";
 
+/** Mutation deliberately breaks the simulated world, to prove the checkers catch the damage. */
+export const Mutation = {
+  /** FsyncLies: a crash also loses the latest synced writes (acknowledged data vanishes). */
+  FsyncLies: "fsyncLies",
+} as const;
+export type Mutation = (typeof Mutation)[keyof typeof Mutation];
+
 /** ProposeOutcome is the result of one proposal step. */
 export type ProposeOutcome =
   | { readonly ok: true; readonly index: number; readonly term: number; readonly dataHash: number }
@@ -35,12 +42,14 @@ export class SimCluster {
   constructor(
     readonly options: SimOptions,
     private readonly prng: SimPrng,
+    mutation: Mutation | null = null,
   ) {
     const ids = Array.from({ length: options.nodeCount }, (_, i) => `n${i + 1}`);
     this.network = new SimNetwork(ids, prng.fork(), options.network);
     const hooks = this.nodeHooks();
     this.nodes = ids.map(
-      (id) => new SimNode(id, ids, options.raft, prng.fork(), options.faults.syncDelayTicksMax, hooks),
+      (id) =>
+        new SimNode(id, ids, options.raft, prng.fork(), options.faults.syncDelayTicksMax, hooks, mutation === Mutation.FsyncLies),
     );
   }
 

@@ -101,8 +101,15 @@ export class SimDisk {
   private durable = new DiskState();
   private current = new DiskState();
   private pending: DiskOp[] = [];
+  /** beforeLastSync is the durable image before the latest sync, kept only for a lying disk. */
+  private beforeLastSync: DiskState | null = null;
 
-  constructor(readonly nodeId: string) {}
+  /** fsyncLies makes a crash also lose the latest synced writes: a broken disk, used only to
+   * prove end to end that the checkers catch lost acknowledged data. */
+  constructor(
+    readonly nodeId: string,
+    private readonly fsyncLies = false,
+  ) {}
 
   /** view is the disk as the running driver sees it (durable plus pending writes). */
   view(): DiskState {
@@ -183,12 +190,17 @@ export class SimDisk {
 
   /** sync makes every pending write durable. */
   sync(): void {
+    if (this.fsyncLies && this.pending.length > 0) this.beforeLastSync = this.durable.clone();
     for (const op of this.pending) this.durable.apply(op);
     this.pending = [];
   }
 
   /** crash loses the pending writes except the first `keptPendingCount` (flushed by chance). */
   crash(keptPendingCount: number): void {
+    if (this.beforeLastSync !== null) {
+      this.durable = this.beforeLastSync;
+      this.beforeLastSync = null;
+    }
     const kept = Math.min(keptPendingCount, this.pending.length);
     for (const op of this.pending.slice(0, kept)) this.durable.apply(op);
     this.pending = [];

@@ -50,8 +50,9 @@ export class SimNode {
     private readonly prng: SimPrng,
     private readonly syncDelayTicksMax: number,
     private readonly hooks: NodeHooks,
+    fsyncLies: boolean,
   ) {
-    this.disk = new SimDisk(id);
+    this.disk = new SimDisk(id, fsyncLies);
   }
 
   get alive(): boolean {

@@ -7,7 +7,7 @@
  * is a step, and the checkers run after every step; the first violation ends the run.
  */
 import { ViolationError, type Violation } from "./checkers/violation";
-import { SimCluster } from "./cluster";
+import { SimCluster, type Mutation } from "./cluster";
 import { optionsSwarm, SAFETY_TICKS_DEFAULT, type SafetyTicksBounds, type SimOptions } from "./options";
 import { SimPrng } from "./prng";
 import { Role } from "./raft";
@@ -39,6 +39,8 @@ export interface RunOptions {
   safetyTicks?: SafetyTicksBounds;
   /** inspect sees the cluster at the end of the run (debugging a failing seed). */
   inspect?: (cluster: SimCluster) => void;
+  /** mutation breaks the world on purpose (tests of the checkers' teeth only). */
+  mutation?: Mutation;
 }
 
 function nodeViews(cluster: SimCluster): NodeView[] {
@@ -132,7 +134,7 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string
 export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
   const prng = new SimPrng(seed);
   const options = optionsSwarm(prng.fork(), runOptions.safetyTicks ?? SAFETY_TICKS_DEFAULT);
-  const cluster = new SimCluster(options, prng.fork());
+  const cluster = new SimCluster(options, prng.fork(), runOptions.mutation ?? null);
   const schedule = new ScheduleGenerator(prng.fork(), options);
   let failure: FailureClass | null = null;
   let detail: string | null = null;
