@@ -188,7 +188,9 @@ export function onHeartbeatResponse(s: RaftState, m: HeartbeatResponse): void {
   if (progress.state === ProgressState.Replicate && progress.inflights.full()) {
     progress.inflights.freeFirstOne();
   }
-  if (progress.match < s.log.lastIndex()) s.appendsPending = true;
+  // An append (empty if nothing new is due) makes a follower whose appends were lost reject,
+  // which sends it back to probing from its real match.
+  if (progress.match < s.log.lastIndex()) sendAppend(s, m.from, true);
 }
 
 /** broadcastHeartbeat sends a heartbeat to every follower. */
