@@ -10,21 +10,28 @@ import type { AppliedView } from "@flotilla/batching";
 export class FakeView implements AppliedView {
   lastSeq = 0;
   readonly config: StreamConfig;
+  private readonly stored: { subject: string; seq: number; bytes: number }[] = [];
 
   constructor(config: Record<string, unknown>) {
     this.config = validateStreamConfig(config, []);
   }
 
+  /** seed records one stored message on a literal subject (no wildcard matching here). */
+  seed(subject: string, bytes: number): void {
+    this.lastSeq += 1;
+    this.stored.push({ subject, seq: this.lastSeq, bytes });
+  }
+
   state() {
-    return { messages: this.lastSeq, bytes: 0 };
+    return { messages: this.stored.length, bytes: this.stored.reduce((n, m) => n + m.bytes, 0) };
   }
 
-  subjectLastSeq(): number {
-    return 0;
+  subjectLastSeq(subject: string): number {
+    return this.stored.filter((m) => m.subject === subject).at(-1)?.seq ?? 0;
   }
 
-  subjectMsgCount(): number {
-    return 0;
+  subjectMsgCount(subject: string): number {
+    return this.stored.filter((m) => m.subject === subject).length;
   }
 
   dedupe(): undefined {
