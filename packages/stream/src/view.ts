@@ -93,9 +93,17 @@ export function messageSize(
   headers: Uint8Array | null,
   data: Uint8Array,
 ): Bytes {
-  const subjectBytes = subjectByteLength(subject);
-  const headerBytes = headers?.length ?? 0;
-  if (storage === "memory") return subjectBytes + headerBytes + data.length + MEMORY_RECORD_OVERHEAD_BYTES;
+  return messageSizeFromLengths(storage, subjectByteLength(subject), headers?.length ?? 0, data.length);
+}
+
+/** messageSizeFromLengths is messageSize given the byte lengths of the three parts. */
+export function messageSizeFromLengths(
+  storage: StorageType,
+  subjectBytes: Bytes,
+  headerBytes: Bytes,
+  dataBytes: Bytes,
+): Bytes {
+  if (storage === "memory") return subjectBytes + headerBytes + dataBytes + MEMORY_RECORD_OVERHEAD_BYTES;
   const withHeaders = headerBytes > 0 ? FILE_HEADER_LENGTH_BYTES + headerBytes : 0;
-  return FILE_RECORD_OVERHEAD_BYTES + subjectBytes + withHeaders + data.length;
+  return FILE_RECORD_OVERHEAD_BYTES + subjectBytes + withHeaders + dataBytes;
 }

@@ -1,0 +1,197 @@
+/**
+ * apply.ts: the deterministic transition function of the stream state machine. `applyOp`
+ * mutates the in-memory streams and returns the Level ops that make the same change durable;
+ * the store writes those ops as ONE batch together with the applied Raft index.
+ *
+ * Apply never refuses what an entry says: the leader checked it. It reads no clock: "now" is
+ * the entry's timestampNs (msg, batch) or nowNs (expire). Broken invariants (a sequence that
+ * is not last + 1) are assertion failures. Ops for a stream that no longer exists (a race with
+ * stream.delete) and conflicting admin ops are answered with a `noop` result, the same on
+ * every replica.
+ */
+import { assert, assertNever } from "./assert";
+import { apiError, type ApiErrorName, type ApiErrorWire } from "./errors";
+import type { StreamConfig } from "./config-types";
+import type { LevelOp, MessageReader } from "./level-types";
+import type { BatchOp, MsgFields, MsgOp, OpKindValue, StreamOp } from "./ops";
+import {
+  enforceAllSubjectLimits,
+  enforceStreamLimits,
+  enforceSubjectLimit,
+  expireAt,
+  purge,
+  removeAll,
+  removeSubject,
+} from "./retention";
+import { StreamMemory } from "./stream-memory";
+import { subjectsOverlap } from "./subjects";
+import type { LogIndex, Nanos, Seq } from "./units";
+
+/** ApplyResult tells the caller what an applied entry did (what to acknowledge). */
+export type ApplyResult =
+  | {
+      kind: "stored";
+      stream: string;
+      /** seq is the last stored sequence; the entry stored firstSeq..seq. */
+      seq: Seq;
+      firstSeq: Seq;
+      count: number;
+      batchId?: string;
+      reply?: string;
+      /** removed counts messages dropped by expiry, rollup and limits while storing. */
+      removed: number;
+    }
+  | { kind: "purged"; stream: string; purged: number }
+  | { kind: "msg.deleted"; stream: string; seq: Seq; found: boolean }
+  | { kind: "expired"; stream: string; removed: number }
+  | { kind: "stream.created"; stream: string; config: StreamConfig; existed: boolean }
+  | { kind: "stream.updated"; stream: string; config: StreamConfig; removed: number }
+  | { kind: "stream.deleted"; stream: string }
+  | { kind: "noop"; op: OpKindValue; stream: string; error: ApiErrorWire; reply?: string }
+  | { kind: "replayed"; raftIndex: LogIndex };
+
+/** ApplyContext is what one apply needs: the streams and the batch being built. */
+export interface ApplyContext {
+  streams: Map<string, StreamMemory>;
+  reader: MessageReader;
+  ops: LevelOp[];
+}
+
+function noop(op: OpKindValue, stream: string, name: ApiErrorName, reply?: string): ApplyResult {
+  const result: ApplyResult = { kind: "noop", op, stream, error: apiError(name).toWire() };
+  if (reply !== undefined) result.reply = reply;
+  return result;
+}
+
+function ttlDeadline(timestampNs: Nanos, ttlNs: Nanos | undefined): Nanos {
+  if (ttlNs === undefined) return 0n;
+  if (ttlNs === -1n) return -1n;
+  assert(ttlNs > 0n, `ttlNs ${ttlNs} must be positive or -1`);
+  return timestampNs + ttlNs;
+}
+
+/** storeOne applies rollup, stores the message, remembers its id and applies the limits. */
+function storeOne(stream: StreamMemory, ops: LevelOp[], fields: MsgFields, seq: Seq, timestampNs: Nanos): number {
+  let removed = 0;
+  if (fields.rollup === "all") removed += removeAll(stream, ops);
+  else if (fields.rollup === "sub") removed += removeSubject(stream, ops, fields.subject);
+  const ttlDeadlineNs = ttlDeadline(timestampNs, fields.ttlNs);
+  const { subject, headers, data } = fields;
+  stream.storeMessage(ops, { seq, timestampNs, subject, headers, data, ttlDeadlineNs });
+  if (fields.msgId !== undefined) stream.addDedupe(ops, fields.msgId, seq, timestampNs);
+  removed += enforceSubjectLimit(stream, ops, subject);
+  removed += enforceStreamLimits(stream, ops);
+  return removed;
+}
+
+function applyMsg(ctx: ApplyContext, op: MsgOp): ApplyResult {
+  const stream = ctx.streams.get(op.stream);
+  if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr", op.reply);
+  assert(op.seq === stream.lastSeq + 1, `msg ${op.stream}: seq ${op.seq} is not last ${stream.lastSeq} + 1`);
+  let removed = expireAt(stream, ctx.ops, op.timestampNs);
+  removed += storeOne(stream, ctx.ops, op, op.seq, op.timestampNs);
+  ctx.ops.push(stream.seqStateOp());
+  const result: ApplyResult = { kind: "stored", stream: op.stream, seq: op.seq, firstSeq: op.seq, count: 1, removed };
+  if (op.reply !== undefined) result.reply = op.reply;
+  return result;
+}
+
+function applyBatch(ctx: ApplyContext, op: BatchOp): ApplyResult {
+  const stream = ctx.streams.get(op.stream);
+  if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr", op.reply);
+  assert(op.msgs.length > 0, `batch ${op.batchId}: no messages`);
+  assert(op.firstSeq === stream.lastSeq + 1, `batch ${op.stream}: firstSeq ${op.firstSeq} is not last ${stream.lastSeq} + 1`);
+  let removed = expireAt(stream, ctx.ops, op.timestampNs);
+  op.msgs.forEach((fields, k) => {
+    removed += storeOne(stream, ctx.ops, fields, op.firstSeq + k, op.timestampNs);
+  });
+  ctx.ops.push(stream.seqStateOp());
+  const lastSeq = op.firstSeq + op.msgs.length - 1;
+  assert(stream.lastSeq === lastSeq, "batch: last sequence after apply");
+  const result: ApplyResult = {
+    kind: "stored",
+    stream: op.stream,
+    seq: lastSeq,
+    firstSeq: op.firstSeq,
+    count: op.msgs.length,
+    batchId: op.batchId,
+    removed,
+  };
+  if (op.reply !== undefined) result.reply = op.reply;
+  return result;
+}
+
+function overlapsOthers(ctx: ApplyContext, config: StreamConfig): boolean {
+  for (const other of ctx.streams.values()) {
+    if (other.config.name === config.name) continue;
+    if (config.subjects.some((mine) => other.config.subjects.some((theirs) => subjectsOverlap(mine, theirs)))) return true;
+  }
+  return false;
+}
+
+function applyCreate(ctx: ApplyContext, config: StreamConfig): ApplyResult {
+  const existing = ctx.streams.get(config.name);
+  if (existing !== undefined) {
+    if (JSON.stringify(existing.config) === JSON.stringify(config)) {
+      return { kind: "stream.created", stream: config.name, config: existing.config, existed: true };
+    }
+    return noop("stream.create", config.name, "StreamNameExistErr");
+  }
+  if (overlapsOthers(ctx, config)) return noop("stream.create", config.name, "StreamSubjectOverlapErr");
+  const stream = new StreamMemory(config, ctx.reader);
+  ctx.streams.set(config.name, stream);
+  ctx.ops.push(stream.configOp(), stream.seqStateOp());
+  return { kind: "stream.created", stream: config.name, config, existed: false };
+}
+
+function applyUpdate(ctx: ApplyContext, config: StreamConfig): ApplyResult {
+  const stream = ctx.streams.get(config.name);
+  if (stream === undefined) return noop("stream.update", config.name, "StreamNotFoundErr");
+  if (overlapsOthers(ctx, config)) return noop("stream.update", config.name, "StreamSubjectOverlapErr");
+  stream.config = config;
+  ctx.ops.push(stream.configOp());
+  const removed = enforceAllSubjectLimits(stream, ctx.ops) + enforceStreamLimits(stream, ctx.ops);
+  ctx.ops.push(stream.seqStateOp());
+  return { kind: "stream.updated", stream: config.name, config, removed };
+}
+
+function withStream(ctx: ApplyContext, op: StreamOp & { stream: string }, then: (s: StreamMemory) => ApplyResult): ApplyResult {
+  const stream = ctx.streams.get(op.stream);
+  if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr");
+  const result = then(stream);
+  if (ctx.streams.has(op.stream)) ctx.ops.push(stream.seqStateOp());
+  return result;
+}
+
+/** applyOp applies one op to memory and collects its Level ops into `ctx.ops`. */
+export function applyOp(ctx: ApplyContext, op: StreamOp): ApplyResult {
+  switch (op.op) {
+    case "msg":
+      return applyMsg(ctx, op);
+    case "batch":
+      return applyBatch(ctx, op);
+    case "stream.create":
+      return applyCreate(ctx, op.config);
+    case "stream.update":
+      return applyUpdate(ctx, op.config);
+    case "stream.delete":
+      return withStream(ctx, op, (stream) => {
+        ctx.ops.push(...stream.deleteAllOps());
+        ctx.streams.delete(op.stream);
+        return { kind: "stream.deleted", stream: op.stream };
+      });
+    case "purge":
+      return withStream(ctx, op, (stream) => ({ kind: "purged", stream: op.stream, purged: purge(stream, ctx.ops, op) }));
+    case "msg.delete":
+      return withStream(ctx, op, (stream) => ({
+        kind: "msg.deleted",
+        stream: op.stream,
+        seq: op.seq,
+        found: stream.removeMessage(ctx.ops, op.seq),
+      }));
+    case "expire":
+      return withStream(ctx, op, (stream) => ({ kind: "expired", stream: op.stream, removed: expireAt(stream, ctx.ops, op.nowNs) }));
+    default:
+      return assertNever(op);
+  }
+}
