@@ -13,7 +13,9 @@ import { pino, type Logger } from "pino";
 import { assert } from "../assert";
 import { defaultRaftConfig, type RaftConfig } from "../core/config";
 import { ProposalError } from "../core/errors";
-import { MessageType, type Message, type SnapshotMessage } from "../core/messages";
+import {
+  MessageType, type AppendResponse, type HeartbeatMessage, type Message, type SnapshotMessage,
+} from "../core/messages";
 import { SeededPrng } from "../core/prng";
 import { RaftCore, type RaftStatus } from "../core/raft";
 import { Role, type Ready } from "../core/state";
@@ -255,13 +257,33 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.receiver.onChunk(from, envelope);
       return;
     }
-    const msg = envelope.msg;
+    let msg = envelope.msg;
     if (this.repairTargetIndex > 0 && refusedWhileRepairing(msg)) {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
       return;
     }
+    if (msg.type === MessageType.Heartbeat) msg = this.onHeartbeatBeyondLog(msg);
+    if (msg.type === MessageType.AppendResponse && msg.reject) detectFollowerDataLoss(this.core, msg, this.logger);
     this.core.step(msg);
     this.notify();
+  }
+
+  /**
+   * onHeartbeatBeyondLog: the leader sends commit = min(its commit, our match), so a commit above
+   * our last index means the leader's match for us is stale: we lost entries we acknowledged
+   * (wiped directory, or corruption truncated the log). We commit only what we hold (every entry
+   * we still hold is a prefix of what the leader matched, so this is safe) and tell the leader
+   * with a rejection whose hint is our real last index; see detectFollowerDataLoss.
+   */
+  private onHeartbeatBeyondLog(msg: HeartbeatMessage): HeartbeatMessage {
+    const lastIndex = this.core.status().lastIndex;
+    if (msg.commit <= lastIndex) return msg;
+    const notice: AppendResponse = {
+      type: MessageType.AppendResponse, from: this.id, to: msg.from, term: msg.term,
+      reject: true, index: msg.commit, rejectHint: { index: lastIndex, term: 0 },
+    };
+    this.transport.send(msg.from, { k: FrameKind.Raft, msg: notice });
+    return { ...msg, commit: lastIndex };
   }
 
   private stepSnapshot(msg: SnapshotMessage): void {
@@ -378,6 +400,26 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.core.compact(stored.meta, this.opts.snapshotTrailingEntries ?? SNAPSHOT_TRAILING_ENTRIES_DEFAULT);
     this.logger.info({ index: stored.meta.index, bytes: stored.bytes }, "raft node: snapshot taken; log compacted");
   }
+}
+
+/**
+ * detectFollowerDataLoss: a follower that rejects with a hint below the match it once
+ * acknowledged has lost durable entries (wiped or truncated after corruption). The core never
+ * lowers a match, so this leader would keep probing above the follower's log forever. Handing
+ * leadership to a caught-up peer resets every progress: the new leader probes from scratch and
+ * repairs the follower from its log or a snapshot.
+ */
+function detectFollowerDataLoss(core: RaftCore, msg: AppendResponse, logger: Logger): void {
+  const st = core.status();
+  const match = st.progress[msg.from]?.match ?? 0;
+  if (st.role !== Role.Leader || msg.term !== st.term || msg.rejectHint === null || msg.rejectHint.index >= match) return;
+  if (st.transferTarget !== null) return;
+  const target = Object.entries(st.progress)
+    .filter(([peer]) => peer !== st.id && peer !== msg.from)
+    .sort((a, b) => b[1].match - a[1].match)[0];
+  logger.warn({ peer: msg.from, match, hint: msg.rejectHint.index, transferTo: target?.[0] ?? null },
+    "raft node: follower lost acknowledged entries; handing over leadership so it can be repaired");
+  if (target !== undefined) core.transferLeadership(target[0]);
 }
 
 function refusedWhileRepairing(msg: Message): boolean {

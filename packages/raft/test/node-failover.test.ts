@@ -1,0 +1,73 @@
+/** Node tests: a leader crash (no graceful close) and a follower catching up through a snapshot. */
+import { readdir } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { Role } from "../src/internal";
+import { capturingLogger, removeDir } from "./helpers";
+import { TestCluster, proposeAll } from "./node-cluster";
+import { waitFor } from "./transport-helpers";
+
+let cluster: TestCluster | null = null;
+afterEach(async () => {
+  await cluster?.destroy();
+  cluster = null;
+});
+
+describe("raft node - failover", () => {
+  it("a killed leader is replaced and nothing acknowledged is lost", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const first = await cluster.waitForLeader();
+    const acked = await proposeAll(first, 0, 500, 50);
+    // Proposals still in flight when the leader dies: their outcome is unknown, never "acked".
+    const inFlight = Array.from({ length: 50 }, (_, i) => first.propose(Buffer.from(`late${i}`)).catch((e: Error) => e));
+    await cluster.stopNode(first.id, "kill");
+    const lost = await Promise.all(inFlight);
+    expect(lost.every((e) => e instanceof Error && e.name === "NodeStoppedError")).toBe(true);
+    const second = await cluster.waitForLeader();
+    expect(second.id).not.toBe(first.id);
+    expect(second.status().term).toBeGreaterThan(0);
+    const more = await proposeAll(second, 500, 500, 50);
+    await cluster.waitApplied(Math.max(...more));
+    const survivors = cluster.running();
+    expect(survivors).toHaveLength(2);
+    for (const id of survivors) {
+      const values = new Set(cluster.sm(id).values);
+      for (let i = 0; i < 1000; i++) expect(values.has(`v${i}`)).toBe(true);
+      expect(cluster.sm(id).values.filter((v) => v.startsWith("v"))).toHaveLength(1000);
+    }
+    expect(cluster.sm(survivors[0]!).hash).toBe(cluster.sm(survivors[1]!).hash);
+    expect(Math.max(...acked)).toBeLessThan(Math.min(...more));
+  });
+
+  it("a follower whose data directory is wiped catches up through a snapshot", async () => {
+    const { logger, records } = capturingLogger();
+    cluster = await TestCluster.start(["n1", "n2", "n3"], {
+      snapshotEntries: 400, snapshotTrailingEntries: 50, snapshotChunkBytes: 2048, logger,
+    });
+    const leader = await cluster.waitForLeader();
+    const victim = cluster.ids.find((id) => id !== leader.id)!;
+    const indexes = await proposeAll(leader, 0, 1500, 50);
+    await cluster.waitApplied(Math.max(...indexes));
+    await waitFor(() => leader.status().snapshotIndex >= 1200, "leader snapshot");
+    await cluster.stopNode(victim, "kill");
+    await removeDir(cluster.dirs.get(victim)!);
+    const fresh = await cluster.open(victim, logger);
+    expect(fresh.status().lastIndex).toBe(0);
+    await cluster.waitApplied(Math.max(...indexes));
+    expect(cluster.sm(victim).restores).toBe(1);
+    expect(records.filter((r) => r.msg === "raft node: installed snapshot from the leader").map((r) => r.node)).toEqual([victim]);
+    const handover = records.find((r) => r.msg.startsWith("raft node: follower lost acknowledged entries"));
+    expect(handover).toMatchObject({ node: leader.id, peer: victim, match: Math.max(...indexes), hint: 0 });
+    expect(fresh.status().snapshotIndex).toBeGreaterThan(1000);
+    // The old leader still believed the victim held its entries; it handed leadership over so
+    // that a fresh leader probes the victim from scratch.
+    const now = await cluster.waitForLeader();
+    const more = await proposeAll(now, 1500, 100, 10);
+    await cluster.waitApplied(Math.max(...more));
+    const hashes = cluster.ids.map((id) => cluster!.sm(id).hash);
+    expect(new Set(hashes).size).toBe(1);
+    expect(cluster.sm(victim).values).toEqual(cluster.sm(leader.id).values);
+    expect(cluster.sm(victim).values).toHaveLength(1600);
+    expect((await readdir(cluster.dirs.get(victim)!)).some((f) => f.endsWith(".log"))).toBe(true);
+    expect(now.status().role).toBe(Role.Leader);
+  });
+});
