@@ -56,9 +56,13 @@ export function checkMirrorAndSources(raw: RawStreamConfig, _cfg: StreamConfig):
   checkSources(raw);
 }
 
-function checkOneSubject(cfg: StreamConfig, subject: string, index: number, seen: Set<string>): void {
+/**
+ * checkOneSubject checks one subject. As in nats-server 2.14, each subject is compared with the
+ * later ones before it would be recorded as seen, so an exact duplicate is reported as an
+ * overlap ("duplicate subjects detected" is never reached there either).
+ */
+function checkOneSubject(cfg: StreamConfig, subject: string, index: number): void {
   if (!isValidSubject(subject)) throw invalidConfig("invalid subject");
-  if (seen.has(subject)) throw invalidConfig("duplicate subjects detected");
   const noAck = cfg.no_ack === true;
   if (subject === ">") {
     if (!noAck) throw invalidConfig("capturing all subjects requires no-ack to be true");
@@ -79,7 +83,6 @@ function checkOneSubject(cfg: StreamConfig, subject: string, index: number, seen
       throw invalidConfig(`subject ${goQuote(subject)} overlaps with ${goQuote(later)}`);
     }
   }
-  seen.add(subject);
 }
 
 /**
@@ -93,8 +96,7 @@ export function checkSubjects(raw: RawStreamConfig, cfg: StreamConfig): void {
     if (!hasMirror && !hasSources) cfg.subjects = [cfg.name];
   } else {
     if (hasMirror) throw apiError("MirrorWithSubjectsErr");
-    const seen = new Set<string>();
-    cfg.subjects.forEach((subject, index) => checkOneSubject(cfg, subject, index, seen));
+    cfg.subjects.forEach((subject, index) => checkOneSubject(cfg, subject, index));
   }
   if (cfg.subjects.length === 0 && !hasSources && !hasMirror) {
     throw invalidConfig("stream needs at least one configured subject or be a source/mirror");
