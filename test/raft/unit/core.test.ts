@@ -1,0 +1,86 @@
+/** RaftCore contract checks: config validation, the Ready/advance protocol, restore, PRNG. */
+import { describe, expect, it } from "vitest";
+import {
+  AssertionError,
+  RaftCore,
+  SeededPrng,
+  defaultRaftConfig,
+  EntryKind,
+} from "../harness/raft";
+import { drain, entriesFromTerms, makeLeader, newCore, text } from "../harness/helpers";
+
+describe("RaftCore contract", () => {
+  it("config validation names the broken relation", () => {
+    const base = defaultRaftConfig("n1", ["n1", "n2", "n3"], new SeededPrng(1));
+    expect(() => new RaftCore({ ...base, electionTimeoutTicks: 3, heartbeatIntervalTicks: 2 })).toThrow(
+      "electionTimeoutTicks must be >= 2 * heartbeatIntervalTicks",
+    );
+    expect(() => new RaftCore({ ...base, peers: ["n2", "n3"] })).toThrow("config.peers must include the node itself (n1)");
+    expect(() => new RaftCore({ ...base, uncommittedBytesMax: 10, entryBytesMax: 11 })).toThrow(
+      "uncommittedBytesMax must be >= entryBytesMax so the largest proposal can pass",
+    );
+  });
+
+  it("ready() twice without advance() is a programmer error; advance() needs the same Ready", () => {
+    const core = newCore("n1");
+    const rd = core.ready();
+    expect(core.hasReady()).toBe(false);
+    expect(() => core.ready()).toThrow(AssertionError);
+    expect(() => core.advance({ ...rd })).toThrow("advance() must be given the Ready last handed out");
+    core.advance(rd);
+    expect(core.hasReady()).toBe(false);
+  });
+
+  it("a single-node leader commits its own entries only after they are durable (advance)", () => {
+    const core = newCore("n1", { peers: ["n1"] });
+    core.campaign();
+    expect(core.status()).toMatchObject({ role: "leader", term: 1, commit: 0, lastIndex: 1 });
+    const first = core.ready();
+    expect(first.entries.map((e) => [e.index, e.kind])).toEqual([[1, EntryKind.Noop]]);
+    core.propose(text("while persisting"));
+    expect(core.status().commit).toBe(0);
+    core.advance(first);
+    expect(core.status().commit).toBe(1);
+    const second = core.ready();
+    expect(second.entries.map((e) => e.index)).toEqual([2]);
+    expect(second.committed.map((e) => e.index)).toEqual([1]);
+    core.advance(second);
+    expect(core.status()).toMatchObject({ commit: 2, applied: 1 });
+    expect(drain(core)?.committed.map((e) => e.index)).toEqual([2]);
+    expect(core.status().applied).toBe(2);
+  });
+
+  it("a restored node keeps term, vote, log and hands out committed-but-unapplied entries", () => {
+    const config = defaultRaftConfig("n1", ["n1", "n2", "n3"], new SeededPrng(3));
+    const core = new RaftCore(config, {
+      hardState: { term: 4, vote: "n2", commit: 3 },
+      snapshot: { index: 1, term: 1, peers: ["n1", "n2", "n3"] },
+      entries: entriesFromTerms([1, 2, 4]).slice(1),
+      applied: 2,
+    });
+    expect(core.status()).toMatchObject({ term: 4, vote: "n2", commit: 3, applied: 2, firstIndex: 2, lastIndex: 3 });
+    const rd = drain(core);
+    expect(rd?.hardState).toBeNull();
+    expect(rd?.entries).toEqual([]);
+    expect(rd?.committed.map((e) => e.index)).toEqual([3]);
+  });
+
+  it("compact refuses a snapshot beyond what was handed out for apply", () => {
+    const core = newCore("n1");
+    makeLeader(core);
+    expect(() => core.compact({ index: 1, term: 1, peers: ["n1", "n2", "n3"] }, 0)).toThrow(
+      "snapshot 1 beyond applied 0",
+    );
+  });
+
+  it("SeededPrng replays the same sequence for the same seed and stays in range", () => {
+    const a = new SeededPrng(99);
+    const b = new SeededPrng(99);
+    const drawsA = Array.from({ length: 50 }, () => a.nextInt(7));
+    const drawsB = Array.from({ length: 50 }, () => b.nextInt(7));
+    expect(drawsA).toEqual(drawsB);
+    expect(drawsA.every((x) => x >= 0 && x < 7)).toBe(true);
+    expect(new Set(drawsA).size).toBe(7);
+    expect(() => a.nextInt(0)).toThrow("maxExclusive must be positive, got 0");
+  });
+});
