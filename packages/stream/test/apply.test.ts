@@ -1,0 +1,255 @@
+import { describe, expect, it } from "vitest";
+import { AssertionError } from "../src/assert";
+import { TTL_NEVER_NS, type BatchOp, type StreamView } from "../src/index";
+import { Applier, bytes, config, msg, openStore, SECOND_NS, T0 } from "./helpers";
+
+async function setup(input: Record<string, unknown>) {
+  const store = await openStore();
+  const a = new Applier(store);
+  await a.apply({ op: "stream.create", config: config({ subjects: ["s.>"], ...input, name: "S" }) });
+  return { store, a, view: store.view("S") as StreamView };
+}
+
+async function storedSeqs(view: StreamView): Promise<number[]> {
+  const seqs: number[] = [];
+  for (let seq = 1; seq <= view.lastSeq; seq++) if ((await view.getMessage(seq)) !== undefined) seqs.push(seq);
+  return seqs;
+}
+
+function batch(firstSeq: number, subjects: string[], extra: Partial<BatchOp> = {}): BatchOp {
+  return {
+    op: "batch", stream: "S", batchId: "b", firstSeq, timestampNs: T0 + BigInt(firstSeq) * SECOND_NS, reply: "r",
+    msgs: subjects.map((subject, k) => ({ subject, headers: null, data: bytes(`b${firstSeq + k}`) })), ...extra,
+  };
+}
+
+describe("apply: single messages and batches", () => {
+  it("stores a batch at consecutive sequences with one shared timestamp", async () => {
+    const { a, view } = await setup({});
+    await a.apply(msg("S", 1, "s.a"));
+    expect(await a.apply(batch(2, ["s.a", "s.b", "s.c"]))).toEqual({
+      kind: "stored", stream: "S", seq: 4, firstSeq: 2, count: 3, batchId: "b", reply: "r", removed: 0,
+    });
+    const m3 = await view.getMessage(3);
+    expect(m3).toEqual({ seq: 3, subject: "s.b", headers: null, data: bytes("b3"), timestampNs: T0 + 2n * SECOND_NS, ttlDeadlineNs: 0n });
+    expect((await view.getMessage(4))?.timestampNs).toBe(T0 + 2n * SECOND_NS);
+    expect(view.state()).toMatchObject({ messages: 4, first_seq: 1, last_seq: 4, num_subjects: 3, last_ts: T0 + 2n * SECOND_NS });
+    expect(view.subjectLastSeq("s.a")).toBe(2);
+    expect(view.subjectLastSeq("s.*")).toBe(4);
+    expect(view.subjectLastSeq("s.>")).toBe(4);
+    expect(view.subjectLastSeq("x.*")).toBe(0);
+    expect(view.subjectMsgCount("s.a")).toBe(2);
+    expect((await view.lastMessage("s.a"))?.seq).toBe(2);
+    expect(await view.lastMessage("s.zzz")).toBeUndefined();
+  });
+
+  it("a sequence that is not last + 1 is an assertion failure and changes nothing", async () => {
+    const { store, a, view } = await setup({});
+    await a.apply(msg("S", 1, "s.a"));
+    await expect(store.apply(10, msg("S", 3, "s.a"))).rejects.toThrow(AssertionError);
+    await expect(store.apply(11, batch(5, ["s.a"]))).rejects.toThrow("batch S: firstSeq 5 is not last 1 + 1");
+    expect(view.state()).toMatchObject({ messages: 1, last_seq: 1 });
+    expect(store.appliedIndex).toBe(2);
+  });
+
+  it("answers ops on a missing stream with a deterministic noop carrying 10059", async () => {
+    const { a } = await setup({});
+    expect(await a.apply(msg("NOPE", 1, "x", { reply: "r" }))).toEqual({
+      kind: "noop", op: "msg", stream: "NOPE", reply: "r", error: { code: 404, err_code: 10059, description: "stream not found" },
+    });
+    expect(await a.apply({ op: "purge", stream: "NOPE" })).toMatchObject({ kind: "noop", op: "purge" });
+  });
+
+  it("starts at first_seq when configured", async () => {
+    const { a, view } = await setup({ first_seq: 100 });
+    expect(view.state()).toMatchObject({ first_seq: 100, last_seq: 99, messages: 0 });
+    expect(await a.apply(msg("S", 100, "s.a"))).toMatchObject({ seq: 100 });
+  });
+});
+
+describe("apply: limits", () => {
+  it("discard old drops the oldest messages over max_msgs", async () => {
+    const { a, view } = await setup({ max_msgs: 3 });
+    for (let seq = 1; seq <= 5; seq++) await a.apply(msg("S", seq, "s.a"));
+    expect(await storedSeqs(view)).toEqual([3, 4, 5]);
+    expect(view.state()).toMatchObject({ messages: 3, first_seq: 3, last_seq: 5, num_deleted: 0 });
+  });
+
+  it("discard old drops the oldest messages over max_bytes", async () => {
+    // Each message is 30 + 3 (subject) + 2 (payload) = 35 bytes in file storage.
+    const { a, view } = await setup({ max_bytes: 100 });
+    for (let seq = 1; seq <= 4; seq++) await a.apply(msg("S", seq, "s.a"));
+    expect(await storedSeqs(view)).toEqual([3, 4]);
+    expect(view.state().bytes).toBe(70);
+  });
+
+  it("discard new stores what the leader proposed (its checks refuse over-limit messages)", async () => {
+    const { a, view } = await setup({ max_msgs: 2, discard: "new" });
+    for (let seq = 1; seq <= 3; seq++) await a.apply(msg("S", seq, "s.a"));
+    expect(await storedSeqs(view)).toEqual([1, 2, 3]);
+  });
+
+  it("max_msgs_per_subject drops the oldest message of that subject only", async () => {
+    const { a, view } = await setup({ max_msgs_per_subject: 2 });
+    const subjects = ["s.a", "s.b", "s.a", "s.a", "s.b", "s.a"];
+    for (const [i, subject] of subjects.entries()) await a.apply(msg("S", i + 1, subject));
+    expect(await storedSeqs(view)).toEqual([2, 4, 5, 6]);
+    expect(view.state()).toMatchObject({ messages: 4, first_seq: 2, num_deleted: 1 });
+  });
+
+  it("discard_new_per_subject leaves the per-subject limit to the leader", async () => {
+    const { a, view } = await setup({ max_msgs_per_subject: 1, discard: "new", discard_new_per_subject: true });
+    await a.apply(msg("S", 1, "s.a"));
+    await a.apply(msg("S", 2, "s.a"));
+    expect(view.subjectMsgCount("s.a")).toBe(2);
+  });
+
+  it("a config update that lowers limits applies them at once", async () => {
+    const { a, view } = await setup({});
+    for (let seq = 1; seq <= 6; seq++) await a.apply(msg("S", seq, seq % 2 === 0 ? "s.even" : "s.odd"));
+    const result = await a.apply({ op: "stream.update", config: config({ name: "S", subjects: ["s.>"], max_msgs_per_subject: 2, max_msgs: 3 }) });
+    expect(result).toMatchObject({ kind: "stream.updated", removed: 3 });
+    expect(await storedSeqs(view)).toEqual([4, 5, 6]);
+    expect(view.config.max_msgs).toBe(3);
+  });
+});
+
+describe("apply: rollups", () => {
+  it("rollup sub purges the subject's older messages", async () => {
+    const { a, view } = await setup({ allow_rollup_hdrs: true });
+    for (const [i, subject] of ["s.a", "s.b", "s.a"].entries()) await a.apply(msg("S", i + 1, subject));
+    expect(await a.apply(msg("S", 4, "s.a", { rollup: "sub" }))).toMatchObject({ seq: 4, removed: 2 });
+    expect(await storedSeqs(view)).toEqual([2, 4]);
+  });
+
+  it("rollup all purges the whole stream, keeping the new message", async () => {
+    const { a, view } = await setup({ allow_rollup_hdrs: true });
+    for (const [i, subject] of ["s.a", "s.b", "s.c"].entries()) await a.apply(msg("S", i + 1, subject));
+    await a.apply(batch(4, ["s.x", "s.y"], { msgs: [{ subject: "s.x", headers: null, data: bytes("x"), rollup: "all" }, { subject: "s.y", headers: null, data: bytes("y") }] }));
+    expect(await storedSeqs(view)).toEqual([4, 5]);
+    expect(view.state()).toMatchObject({ messages: 2, first_seq: 4, last_seq: 5, num_subjects: 2 });
+  });
+});
+
+describe("apply: purge (nats-server PurgeEx semantics)", () => {
+  async function filled() {
+    const ctx = await setup({});
+    const subjects = ["s.a", "s.b", "s.a", "s.c", "s.a", "s.b"];
+    for (const [i, subject] of subjects.entries()) await ctx.a.apply(msg("S", i + 1, subject));
+    return ctx;
+  }
+
+  it.each([
+    [{}, 6, [], { first_seq: 7, last_seq: 6 }],
+    [{ seq: 4 }, 3, [4, 5, 6], { first_seq: 4, last_seq: 6 }],
+    [{ seq: 1 }, 0, [1, 2, 3, 4, 5, 6], { first_seq: 1, last_seq: 6 }],
+    [{ seq: 7 }, 6, [], { first_seq: 7, last_seq: 6 }],
+    [{ seq: 10 }, 6, [], { first_seq: 10, last_seq: 9 }],
+    [{ keep: 2 }, 4, [5, 6], { first_seq: 5, last_seq: 6 }],
+    [{ keep: 6 }, 0, [1, 2, 3, 4, 5, 6], { first_seq: 1 }],
+    [{ filter: "s.a" }, 3, [2, 4, 6], { first_seq: 2 }],
+    [{ filter: "s.a", keep: 1 }, 2, [2, 4, 5, 6], { first_seq: 2 }],
+    [{ filter: "s.a", seq: 5 }, 2, [2, 4, 5, 6], { first_seq: 2 }],
+    [{ filter: "s.a", seq: 6, keep: 2 }, 1, [2, 3, 4, 5, 6], { first_seq: 2 }],
+    [{ filter: "s.*" }, 6, [], { first_seq: 7, last_seq: 6 }],
+    [{ filter: ">", keep: 1 }, 5, [6], { first_seq: 6 }],
+    [{ filter: "s.zzz" }, 0, [1, 2, 3, 4, 5, 6], { first_seq: 1 }],
+  ])("purge %j removes %i", async (params, purged, remaining, state) => {
+    const { a, view } = await filled();
+    expect(await a.apply({ op: "purge", stream: "S", ...params })).toEqual({ kind: "purged", stream: "S", purged });
+    expect(await storedSeqs(view)).toEqual(remaining);
+    expect(view.state()).toMatchObject({ messages: remaining.length, ...state });
+    expect(view.state().num_subjects).toBe(new Set(remaining.map((seq) => ["s.a", "s.b", "s.a", "s.c", "s.a", "s.b"][seq - 1])).size);
+  });
+
+  it("the next message after a purge past the end continues from the moved sequence", async () => {
+    const { a, view } = await filled();
+    await a.apply({ op: "purge", stream: "S", seq: 10 });
+    expect(await a.apply(msg("S", 10, "s.a"))).toMatchObject({ seq: 10 });
+    expect(view.state()).toMatchObject({ messages: 1, first_seq: 10, last_seq: 10 });
+  });
+});
+
+describe("apply: delete", () => {
+  it("deletes one message, tracks gaps and moves first_seq", async () => {
+    const { a, view } = await setup({});
+    for (let seq = 1; seq <= 4; seq++) await a.apply(msg("S", seq, "s.a"));
+    expect(await a.apply({ op: "msg.delete", stream: "S", seq: 2 })).toEqual({ kind: "msg.deleted", stream: "S", seq: 2, found: true });
+    expect(view.state()).toMatchObject({ messages: 3, first_seq: 1, num_deleted: 1 });
+    expect(await a.apply({ op: "msg.delete", stream: "S", seq: 2 })).toEqual({ kind: "msg.deleted", stream: "S", seq: 2, found: false });
+    await a.apply({ op: "msg.delete", stream: "S", seq: 1 });
+    expect(view.state()).toMatchObject({ messages: 2, first_seq: 3, num_deleted: 0, first_ts: T0 + 3n * SECOND_NS });
+    expect(view.subjectLastSeq("s.a")).toBe(4);
+    await a.apply({ op: "msg.delete", stream: "S", seq: 4 });
+    expect(view.subjectLastSeq("s.a")).toBe(3);
+  });
+});
+
+describe("apply: expiry by the times carried in entries", () => {
+  it("max_age expires messages when a later message's timestamp passes their age", async () => {
+    const { a, view } = await setup({ max_age: 10 * 1e9 });
+    await a.apply(msg("S", 1, "s.a", { timestampNs: T0 }));
+    await a.apply(msg("S", 2, "s.a", { timestampNs: T0 + 5n * SECOND_NS }));
+    expect(await a.apply(msg("S", 3, "s.a", { timestampNs: T0 + 10n * SECOND_NS }))).toMatchObject({ removed: 1 });
+    expect(await storedSeqs(view)).toEqual([2, 3]);
+  });
+
+  it("expire op applies max_age at the leader's time; TTL never is exempt", async () => {
+    const { a, view } = await setup({ max_age: 10 * 1e9, allow_msg_ttl: true });
+    await a.apply(msg("S", 1, "s.a", { timestampNs: T0, ttlNs: TTL_NEVER_NS }));
+    await a.apply(msg("S", 2, "s.b", { timestampNs: T0 }));
+    await a.apply(msg("S", 3, "s.c", { timestampNs: T0 + 6n * SECOND_NS }));
+    expect(await a.apply({ op: "expire", stream: "S", nowNs: T0 + 15n * SECOND_NS })).toEqual({ kind: "expired", stream: "S", removed: 1 });
+    expect(await storedSeqs(view)).toEqual([1, 3]);
+    expect((await view.getMessage(1))?.ttlDeadlineNs).toBe(-1n);
+  });
+
+  it("per-message TTL expires at timestamp + ttl, in deadline order", async () => {
+    const { a, view } = await setup({ allow_msg_ttl: true });
+    await a.apply(msg("S", 1, "s.a", { timestampNs: T0, ttlNs: 30n * SECOND_NS }));
+    await a.apply(msg("S", 2, "s.b", { timestampNs: T0, ttlNs: 5n * SECOND_NS }));
+    await a.apply(msg("S", 3, "s.c", { timestampNs: T0 }));
+    expect((await view.getMessage(2))?.ttlDeadlineNs).toBe(T0 + 5n * SECOND_NS);
+    expect(await a.apply({ op: "expire", stream: "S", nowNs: T0 + 4n * SECOND_NS })).toMatchObject({ removed: 0 });
+    expect(await a.apply({ op: "expire", stream: "S", nowNs: T0 + 5n * SECOND_NS })).toMatchObject({ removed: 1 });
+    expect(await a.apply(msg("S", 4, "s.d", { timestampNs: T0 + 30n * SECOND_NS }))).toMatchObject({ removed: 1 });
+    expect(await storedSeqs(view)).toEqual([3, 4]);
+  });
+
+  it("prunes the dedupe window by entry time, on disk too", async () => {
+    const { store, a, view } = await setup({ duplicate_window: 10 * 1e9 });
+    await a.apply(msg("S", 1, "s.a", { timestampNs: T0, msgId: "one" }));
+    await a.apply(msg("S", 2, "s.a", { timestampNs: T0 + 5n * SECOND_NS, msgId: "two" }));
+    expect(view.dedupe("one")).toEqual({ seq: 1, timestampNs: T0 });
+    await a.apply({ op: "expire", stream: "S", nowNs: T0 + 9n * SECOND_NS });
+    expect(view.dedupe("one")).toEqual({ seq: 1, timestampNs: T0 });
+    await a.apply(msg("S", 3, "s.a", { timestampNs: T0 + 10n * SECOND_NS }));
+    expect(view.dedupe("one")).toBeUndefined();
+    expect(view.dedupe("two")).toEqual({ seq: 2, timestampNs: T0 + 5n * SECOND_NS });
+    await a.apply({ op: "purge", stream: "S" });
+    expect(view.dedupe("two")).toEqual({ seq: 2, timestampNs: T0 + 5n * SECOND_NS });
+    expect(store.view("S")?.dedupe("two")).toBeDefined();
+  });
+});
+
+describe("apply: stream admin ops", () => {
+  it("create is idempotent for an identical config and refuses a different one or an overlap", async () => {
+    const { a } = await setup({});
+    expect(await a.apply({ op: "stream.create", config: config({ name: "S", subjects: ["s.>"] }) })).toMatchObject({ kind: "stream.created", existed: true });
+    expect(await a.apply({ op: "stream.create", config: config({ name: "S", subjects: ["s.x"] }) })).toEqual({
+      kind: "noop", op: "stream.create", stream: "S", error: { code: 400, err_code: 10058, description: "stream name already in use with a different configuration" },
+    });
+    expect(await a.apply({ op: "stream.create", config: config({ name: "T", subjects: ["s.x"] }) })).toMatchObject({
+      kind: "noop", error: { err_code: 10065 },
+    });
+  });
+
+  it("delete removes the stream and every key it had", async () => {
+    const { store, a } = await setup({});
+    await a.apply(msg("S", 1, "s.a", { msgId: "x" }));
+    expect(await a.apply({ op: "stream.delete", stream: "S" })).toEqual({ kind: "stream.deleted", stream: "S" });
+    expect(store.view("S")).toBeUndefined();
+    expect(store.streams()).toEqual([]);
+    expect(await a.apply({ op: "stream.delete", stream: "S" })).toMatchObject({ kind: "noop", error: { err_code: 10059 } });
+  });
+});
