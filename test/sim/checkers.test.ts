@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { LeaderAppendOnlyChecker } from "./checkers/appendOnly";
 import { CommittedNotLostChecker } from "./checkers/committed";
+import { DurabilityChecker } from "./checkers/durability";
 import { ElectionSafetyChecker } from "./checkers/election";
 import { Checkers } from "./checkers/index";
 import { LeaderCompletenessChecker } from "./checkers/leaderCompleteness";
@@ -209,6 +210,41 @@ describe("CommittedNotLostChecker", () => {
     expect(checker.finalCheck(new Map([["n1", 2], ["n2", 1]]))).toEqual({
       property: Property.CommittedNotLost,
       message: "n2 ended at applied index 1, below acknowledged index 2",
+    });
+  });
+});
+
+describe("DurabilityChecker", () => {
+  it("accepts promises the disk already keeps, including stale ones from a lower term", () => {
+    const checker = new DurabilityChecker();
+    expect(checker.observeSend("n1", { kind: "voteGranted", term: 3, candidate: "n2" }, { term: 3, vote: "n2", lastIndex: 0 })).toBeNull();
+    expect(checker.observeSend("n1", { kind: "voteGranted", term: 3, candidate: "n2" }, { term: 4, vote: null, lastIndex: 0 })).toBeNull();
+    expect(checker.observeSend("n1", { kind: "voteRequested", term: 5 }, { term: 5, vote: "n1", lastIndex: 0 })).toBeNull();
+    expect(checker.observeSend("n1", { kind: "appendAcknowledged", index: 7 }, { term: 5, vote: null, lastIndex: 7 })).toBeNull();
+  });
+
+  it("catches a vote granted before it is on disk", () => {
+    const checker = new DurabilityChecker();
+    expect(checker.observeSend("n1", { kind: "voteGranted", term: 3, candidate: "n2" }, { term: 2, vote: "n3", lastIndex: 0 })).toEqual({
+      property: Property.DurableBeforeSent,
+      message: "n1 granted its term 3 vote to n2 with term 2 / vote n3 on disk",
+    });
+    expect(checker.observeSend("n1", { kind: "voteGranted", term: 3, candidate: "n2" }, { term: 3, vote: null, lastIndex: 0 })).not.toBeNull();
+  });
+
+  it("catches votes requested before the self-vote is on disk", () => {
+    const checker = new DurabilityChecker();
+    expect(checker.observeSend("n4", { kind: "voteRequested", term: 2 }, { term: 1, vote: "n4", lastIndex: 0 })).toEqual({
+      property: Property.DurableBeforeSent,
+      message: "n4 requested votes for term 2 with term 1 / vote n4 on disk",
+    });
+  });
+
+  it("catches an append acknowledged before its entries are on disk", () => {
+    const checker = new DurabilityChecker();
+    expect(checker.observeSend("n2", { kind: "appendAcknowledged", index: 9 }, { term: 1, vote: null, lastIndex: 8 })).toEqual({
+      property: Property.DurableBeforeSent,
+      message: "n2 acknowledged index 9 with only 8 on disk",
     });
   });
 });

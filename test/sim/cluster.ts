@@ -20,6 +20,8 @@ import { ChunkOutcome, SnapshotTransfers, type SnapshotTransfer } from "./transf
 export const Mutation = {
   /** FsyncLies: a crash also loses the latest synced writes (acknowledged data vanishes). */
   FsyncLies: "fsyncLies",
+  /** SendsBeforeSync: the driver sends a Ready's messages before its writes are synced. */
+  SendsBeforeSync: "sendsBeforeSync",
 } as const;
 export type Mutation = (typeof Mutation)[keyof typeof Mutation];
 
@@ -49,7 +51,16 @@ export class SimCluster {
     const hooks = this.nodeHooks();
     this.nodes = ids.map(
       (id) =>
-        new SimNode(id, ids, options.raft, prng.fork(), options.faults.syncDelayTicksMax, hooks, mutation === Mutation.FsyncLies),
+        new SimNode(
+          id,
+          ids,
+          options.raft,
+          prng.fork(),
+          options.faults.syncDelayTicksMax,
+          hooks,
+          mutation === Mutation.FsyncLies,
+          mutation === Mutation.SendsBeforeSync,
+        ),
     );
   }
 
@@ -94,6 +105,7 @@ export class SimCluster {
         message: `${node.id} emitted a message from ${message.from}`,
       });
     }
+    this.checkPromise(node, message);
     if (message.type !== MessageType.Snapshot) {
       this.network.send(message.from, message.to, { kind: "message", message }, this.nowTicks);
       return;
@@ -110,6 +122,18 @@ export class SimCluster {
     for (let chunkIndex = 0; chunkIndex < chunkCount; chunkIndex++) {
       const queued = this.network.send(node.id, message.to, { kind: "snapshotChunk", transferId: transfer.id, chunkIndex }, this.nowTicks);
       if (queued.length === 0) this.transferFailed(transfer.id);
+    }
+  }
+
+  private checkPromise(node: SimNode, message: Message): void {
+    const durable = node.disk.durableView();
+    const state = { term: durable.hardState.term, vote: durable.hardState.vote, lastIndex: durable.lastIndex };
+    if (message.type === MessageType.VoteResponse && !message.reject) {
+      this.checkers.observeSend(node.id, { kind: "voteGranted", term: message.term, candidate: message.to }, state);
+    } else if (message.type === MessageType.Vote) {
+      this.checkers.observeSend(node.id, { kind: "voteRequested", term: message.term }, state);
+    } else if (message.type === MessageType.AppendResponse && !message.reject) {
+      this.checkers.observeSend(node.id, { kind: "appendAcknowledged", index: message.index }, state);
     }
   }
 

@@ -51,6 +51,8 @@ export class SimNode {
     private readonly syncDelayTicksMax: number,
     private readonly hooks: NodeHooks,
     fsyncLies: boolean,
+    /** sendsBeforeSync breaks the driver loop on purpose: messages leave before the sync. */
+    private readonly sendsBeforeSync = false,
   ) {
     this.disk = new SimDisk(id, fsyncLies);
   }
@@ -142,6 +144,7 @@ export class SimNode {
     if (ready.entries.length > 0) this.hooks.entriesWritten(this, this.disk.writeEntries(ready.entries));
     if (ready.hardState !== null) this.disk.writeHardState(ready.hardState);
     if (ready.compactedThrough !== null) this.disk.compactThrough(ready.compactedThrough);
+    if (this.sendsBeforeSync) for (const message of ready.messages) this.hooks.send(this, message);
   }
 
   private finishReady(): void {
@@ -153,7 +156,7 @@ export class SimNode {
       this.staged.delete(`${installed.meta.index}/${installed.meta.term}`);
       this.hooks.snapshotInstalled(this, this.sm);
     }
-    for (const message of ready.messages) this.hooks.send(this, message);
+    if (!this.sendsBeforeSync) for (const message of ready.messages) this.hooks.send(this, message);
     for (const entry of ready.committed) this.apply(entry);
     this.inflight = null;
     this.liveCore().advance(ready);

@@ -107,12 +107,15 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string
   const deadline = cluster.nowTicks + cluster.options.convergenceTicksMax;
   while (cluster.nowTicks < deadline) {
     runTick(cluster, schedule, []);
-    if (final === null) {
-      const leader = cluster.nodes.find((node) => node.alive && node.liveCore().status().role === Role.Leader);
-      const outcome = leader === undefined ? null : cluster.propose(leader, 16, null);
-      if (outcome !== null && outcome.ok) final = { index: outcome.index, term: outcome.term };
+    const leader = cluster.nodes.find((node) => node.alive && node.liveCore().status().role === Role.Leader);
+    // A final proposal accepted by a leader that has since lost its term may be gone for good:
+    // offer a new one to the newer leader.
+    if (leader !== undefined && (final === null || leader.liveCore().status().term > final.term)) {
+      const outcome = cluster.propose(leader, 16, null);
+      if (outcome.ok) final = { index: outcome.index, term: outcome.term };
       continue;
     }
+    if (final === null) continue;
     const finalIndex = final.index;
     if (cluster.nodes.every((node) => node.sm.index >= finalIndex)) {
       if (cluster.checkers.committed.isAcknowledged(final.index, final.term)) {

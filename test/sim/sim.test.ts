@@ -79,4 +79,13 @@ describe("simulation", () => {
       expect([Property.LeaderCompleteness, Property.StateMachineSafety, Property.CommittedNotLost, Property.LogMatching]).toContain(property);
     }
   });
+
+  it("catches a driver that sends before its writes are synced", () => {
+    for (const seed of [1, 2, 3]) {
+      const result = runSeed(seed, { mutation: Mutation.SendsBeforeSync });
+      expect(result.failure).toBe(FailureClass.Safety);
+      expect(result.violation?.property).toBe(Property.DurableBeforeSent);
+      expect(runSeed(seed).failure).toBeNull();
+    }
+  });
 });

@@ -1,11 +1,12 @@
 /**
- * Checkers: the six property checkers behind one observer the simulator calls.
+ * Checkers: the seven property checkers behind one observer the simulator calls.
  *
  * The checkers know nothing of the simulator or the Raft core: they see node names, terms,
  * indexes and chain hashes only, so tests feed them hand-made histories.
  */
 import { LeaderAppendOnlyChecker } from "./appendOnly";
 import { CommittedNotLostChecker } from "./committed";
+import { DurabilityChecker, type DurableState, type Promise } from "./durability";
 import { ElectionSafetyChecker } from "./election";
 import { LeaderCompletenessChecker } from "./leaderCompleteness";
 import { LogMatchingChecker, type WrittenEntry } from "./logMatching";
@@ -14,6 +15,7 @@ import type { LogView, Violation } from "./violation";
 
 export { Property, ViolationError, type LogView, type Violation } from "./violation";
 export type { WrittenEntry } from "./logMatching";
+export type { DurableState, Promise } from "./durability";
 
 /** NodeObservation is what the checkers need of one live node's status after a step. */
 export interface NodeObservation {
@@ -30,6 +32,7 @@ export class Checkers {
   readonly completeness = new LeaderCompletenessChecker();
   readonly stateMachine = new StateMachineSafetyChecker();
   readonly committed = new CommittedNotLostChecker();
+  readonly durability = new DurabilityChecker();
   readonly violations: Violation[] = [];
   /** elections counts (node, term) leaderships observed. */
   elections = 0;
@@ -69,6 +72,11 @@ export class Checkers {
   /** observeEntriesWritten is called when `node` writes entries to its disk. */
   observeEntriesWritten(node: string, entries: readonly WrittenEntry[]): void {
     this.record(this.logMatching.observeEntries(node, entries));
+  }
+
+  /** observeSend is called for every outgoing message that promises something about the disk. */
+  observeSend(node: string, promise: Promise, durable: DurableState): void {
+    this.record(this.durability.observeSend(node, promise, durable));
   }
 
   /** observeProposal is called when propose() accepted data at (index, term). */

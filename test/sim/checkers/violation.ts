@@ -2,7 +2,8 @@
  * Violations: what the checkers report, and the properties they guard.
  *
  * Properties are Raft's five safety properties (Raft paper, figure 3), plus "committed not
- * lost" (a proposal whose success was observed is never replaced) and "driver contract" (the
+ * lost" (a proposal whose success was observed is never replaced), "durable before sent" (a
+ * message never promises more than the sender's disk holds) and "driver contract" (the
  * core broke the Ready contract the driver relies on, e.g. a gap in the entries to persist).
  */
 
@@ -14,6 +15,7 @@ export const Property = {
   LeaderCompleteness: "leader completeness",
   StateMachineSafety: "state machine safety",
   CommittedNotLost: "committed not lost",
+  DurableBeforeSent: "durable before sent",
   DriverContract: "driver contract",
 } as const;
 export type Property = (typeof Property)[keyof typeof Property];
