@@ -3,7 +3,7 @@
  * A server creates one BatchingLeader per leadership term and drives it with publish,
  * onApplied and onLeadershipLost; see README.md for the contract.
  */
-export { BatchingLeader, type AppliedResult, type BatchingLeaderOptions } from "./leader";
+export { BatchingLeader, type BatchingLeaderOptions } from "./leader";
 export {
   PublishStatus,
   type InboundMessage,

@@ -5,8 +5,8 @@
  * accounting and builds the PubAck; `onLeadershipLost` and the stream hooks drop batches and
  * in-flight state without advisories, as nats-server does.
  */
-import { apiError, limits as streamLimits } from "@flotilla/stream";
-import { assert } from "./assert";
+import { apiError, limits as streamLimits, type ApplyResult } from "@flotilla/stream";
+import { assertNever } from "./assert";
 import { publishAtomic } from "./atomic";
 import { systemClock, systemScheduler, type Clock, type Scheduler } from "./clock";
 import { HeaderName, headerValueBytes } from "./headers";
@@ -21,7 +21,7 @@ import {
   AbandonReason,
   batchAbandonedAdvisory,
   batchPubAck,
-  duplicatePubAck,
+  errorResponseWire,
   pubAck,
   type OutboundMessage,
 } from "./replies";
@@ -46,18 +46,6 @@ export interface BatchingLeaderOptions {
   readonly domain?: string;
   /** apiLevel is the JetStream API level checked against Nats-Required-Api-Level. */
   readonly apiLevel?: number;
-}
-
-/** AppliedResult is the part of a stream ApplyResult that batching reads. */
-export interface AppliedResult {
-  readonly kind: string;
-  readonly stream?: string;
-  /** seq is the last stored sequence of the applied entry. */
-  readonly seq?: number;
-  readonly count?: number;
-  readonly batchId?: string;
-  readonly reply?: string;
-  readonly duplicate?: boolean;
 }
 
 /** BatchingLeader stages atomic batches and checks publishes for the streams this node leads. */
@@ -116,29 +104,32 @@ export class BatchingLeader {
   }
 
   /**
-   * onApplied is called on the leader for every applied entry result, in log order. It releases
-   * the in-flight accounting of the applied proposal and returns the PubAck to send, if any.
+   * onApplied is called on the leader with every apply result, in log order. It releases the
+   * in-flight accounting of applied proposals and returns the answer to send, if any: the
+   * PubAck of a stored message or batch, or the error of an entry apply turned into a no-op.
    */
-  onApplied(result: AppliedResult): OutboundMessage | null {
-    const stream = result.stream;
-    if (stream === undefined) return null;
-    if (result.kind === "stream.deleted") {
-      this.onStreamDeleted(stream);
-      return null;
+  onApplied(result: ApplyResult): OutboundMessage | null {
+    switch (result.kind) {
+      case "stored":
+        return this.onStored(result.stream, result.seq, result.count, result.batchId, result.reply);
+      case "noop":
+        if (result.reply === undefined || result.reply.length === 0) return null;
+        return { subject: result.reply, data: errorResponseWire(result.stream, result.error, this.options.domain) };
+      case "stream.deleted":
+        this.onStreamDeleted(result.stream);
+        return null;
+      case "stream.updated":
+        this.onStreamUpdated(result.stream);
+        return null;
+      case "stream.created":
+      case "purged":
+      case "msg.deleted":
+      case "expired":
+      case "replayed":
+        return null;
+      default:
+        return assertNever(result);
     }
-    if (result.kind === "stream.updated") {
-      this.onStreamUpdated(stream);
-      return null;
-    }
-    if (result.kind !== "stored" || result.seq === undefined) return null;
-    const inflight = this.inflight.get(stream);
-    if (inflight !== undefined) {
-      const lastMsgId = inflight.lastProposedMsgIdThrough(result.seq);
-      if (lastMsgId !== undefined) this.lastMsgIds.set(stream, lastMsgId);
-      inflight.releaseThrough(result.seq);
-    }
-    if (result.reply === undefined || result.reply.length === 0) return null;
-    return { subject: result.reply, data: this.ackFor(stream, result, result.seq) };
   }
 
   /** onLeadershipLost drops every batch and all in-flight state, with no advisory (spec §5.2). */
@@ -176,14 +167,24 @@ export class BatchingLeader {
     return this.registry.batchIds(stream);
   }
 
-  private ackFor(stream: string, result: AppliedResult, seq: number): Uint8Array {
-    const domain = this.options.domain;
-    if (result.batchId !== undefined) {
-      assert(result.count !== undefined, "batch result without count");
-      return batchPubAck(stream, seq, result.batchId, result.count, domain);
+  private onStored(
+    stream: string,
+    seq: number,
+    count: number,
+    batchId: string | undefined,
+    reply: string | undefined,
+  ): OutboundMessage | null {
+    const inflight = this.inflight.get(stream);
+    if (inflight !== undefined) {
+      const lastMsgId = inflight.lastProposedMsgIdThrough(seq);
+      if (lastMsgId !== undefined) this.lastMsgIds.set(stream, lastMsgId);
+      inflight.releaseThrough(seq);
     }
-    if (result.duplicate === true) return duplicatePubAck(stream, seq, domain);
-    return pubAck(stream, seq, domain);
+    if (reply === undefined || reply.length === 0) return null;
+    const domain = this.options.domain;
+    const data =
+      batchId !== undefined ? batchPubAck(stream, seq, batchId, count, domain) : pubAck(stream, seq, domain);
+    return { subject: reply, data };
   }
 
   private inflightFor(stream: string, view: AppliedView): StreamInflight {

@@ -3,7 +3,7 @@
  * nats-server's (spec §3.1, §3.4, §3.5): empty acks, PubAcks (plain, duplicate, batch commit),
  * error responses and the batch-abandoned advisory.
  */
-import type { JetStreamApiError } from "@flotilla/stream";
+import type { ApiErrorWire, JetStreamApiError } from "@flotilla/stream";
 import { goQuote } from "./parse";
 
 /** OutboundMessage is a message the server publishes on behalf of batching. */
@@ -58,7 +58,11 @@ export function batchPubAck(stream: string, seq: number, batchId: string, count:
 
 /** errorResponse is `{"error":{code,err_code,description},"stream":…,"seq":0}` (json.Marshal). */
 export function errorResponse(stream: string, error: JetStreamApiError, domain?: string): Uint8Array {
-  const wire = error.toWire();
+  return errorResponseWire(stream, error.toWire(), domain);
+}
+
+/** errorResponseWire is errorResponse for an error already in wire form. */
+export function errorResponseWire(stream: string, wire: ApiErrorWire, domain?: string): Uint8Array {
   const d = domain !== undefined && domain.length > 0 ? `,"domain":${goJson(domain)}` : "";
   const body =
     `{"error":{"code":${wire.code},"err_code":${wire.err_code},"description":${goJson(wire.description)}},` +
