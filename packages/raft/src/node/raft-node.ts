@@ -318,6 +318,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private async handleReady(rd: Ready): Promise<void> {
     const installed = rd.snapshot === null ? null : this.receiver.take(rd.snapshot);
     if (installed === null) this.receiver.discardUnclaimed();
+    // A leader's appends and heartbeats may leave before its own fsync (Raft §10.2.1 of Ongaro's
+    // thesis): its term and vote were made durable before it could win, followers sync before
+    // they acknowledge, and the core counts the leader's own log only after advance().
+    // Everything else (votes, acknowledgements) waits for the sync below.
+    const early = rd.messages.filter(isLeaderReplication);
+    for (const msg of early) this.send(msg);
     await this.storage.persist({
       hardState: rd.hardState, entries: rd.entries, snapshot: installed, compactedThrough: rd.compactedThrough,
     });
@@ -329,7 +335,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.pending.failAll((index) => new LeadershipLostError(index, this.core.status().leader));
       this.logger.info({ index: installed.meta.index }, "raft node: installed snapshot from the leader");
     }
-    for (const msg of rd.messages) this.send(msg);
+    for (const msg of rd.messages) if (!isLeaderReplication(msg)) this.send(msg);
     const last = rd.committed.at(-1);
     if (last === undefined) return;
     await this.opts.stateMachine.apply(rd.committed);
@@ -420,6 +426,10 @@ function detectFollowerDataLoss(core: RaftCore, msg: AppendResponse, logger: Log
   logger.warn({ peer: msg.from, match, hint: msg.rejectHint.index, transferTo: target?.[0] ?? null },
     "raft node: follower lost acknowledged entries; handing over leadership so it can be repaired");
   if (target !== undefined) core.transferLeadership(target[0]);
+}
+
+function isLeaderReplication(msg: Message): boolean {
+  return msg.type === MessageType.Append || msg.type === MessageType.Heartbeat;
 }
 
 function refusedWhileRepairing(msg: Message): boolean {

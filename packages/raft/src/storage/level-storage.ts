@@ -61,6 +61,9 @@ export class RaftStorage {
   private lastIndex: LogIndex = 0;
   private current: StoredSnapshot | null = null;
   private nextGen = 1;
+  /** syncedTerm/syncedVote: the term and vote last written, to know when a write must be synced. */
+  private syncedTerm = -1;
+  private syncedVote: string | null = null;
 
   private constructor(dir: string, db: Db) {
     this.dir = dir;
@@ -94,6 +97,8 @@ export class RaftStorage {
     const trustedLast = entries.at(-1)?.index ?? this.current?.meta.index ?? 0;
     // A commit index above what we can still show would claim entries we no longer have.
     const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };
+    this.syncedTerm = hardState.term;
+    this.syncedVote = hardState.vote;
     return { hardState, snapshot: this.current, entries, corruptions };
   }
 
@@ -209,8 +214,16 @@ export class RaftStorage {
     }
     if (req.compactedThrough !== null) this.compactOps(ops, req.compactedThrough);
     if (ops.length === 0) return;
-    const sync = req.snapshot !== null || req.entries.length > 0 || req.hardState !== null;
+    // A commit-index-only change need not be fsynced: a lower commit after a crash is safe (it
+    // is learnt again from the leader). Entries, a snapshot, term and vote must be durable.
+    const hardChanged = req.hardState !== null &&
+      (req.hardState.term !== this.syncedTerm || req.hardState.vote !== this.syncedVote);
+    const sync = req.snapshot !== null || req.entries.length > 0 || hardChanged;
     await this.db.batch(ops, { sync });
+    if (req.hardState !== null) {
+      this.syncedTerm = req.hardState.term;
+      this.syncedVote = req.hardState.vote;
+    }
   }
 
   private appendOps(ops: Op[], entries: readonly Entry[]): void {
