@@ -1,0 +1,106 @@
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import type { Level } from "level";
+import { StoreUnusableError, type StreamOp, type StreamStore } from "../src/index";
+import { bytes, config, dumpDb, msg, openStore, SECOND_NS, T0, tempDir } from "./helpers";
+
+function workload(): StreamOp[] {
+  return [
+    { op: "stream.create", config: config({ name: "S", subjects: ["s.>"], max_msgs_per_subject: 3, allow_rollup_hdrs: true, allow_msg_ttl: true }) },
+    { op: "stream.create", config: config({ name: "K", subjects: ["k.*"], storage: "memory" }) },
+    msg("S", 1, "s.a", { msgId: "a1" }),
+    msg("S", 2, "s.b", { ttlNs: 3n * SECOND_NS }),
+    {
+      op: "batch", stream: "S", batchId: "b1", firstSeq: 3, timestampNs: T0 + 3n * SECOND_NS, reply: "r",
+      msgs: [
+        { subject: "s.a", headers: bytes("NATS/1.0\r\nNats-Batch-Id: b1\r\n\r\n"), data: bytes("x"), msgId: "a3" },
+        { subject: "s.c", headers: null, data: bytes("y"), rollup: "sub" },
+      ],
+    },
+    msg("K", 1, "k.x"),
+    { op: "msg.delete", stream: "S", seq: 1 },
+    { op: "expire", stream: "S", nowNs: T0 + 10n * SECOND_NS },
+    { op: "purge", stream: "K" },
+    msg("S", 5, "s.a", { timestampNs: T0 + 11n * SECOND_NS }),
+  ];
+}
+
+async function applyAll(store: StreamStore, ops: StreamOp[]) {
+  const results = [];
+  for (const [i, op] of ops.entries()) results.push(await store.apply(i + 1, op));
+  return results;
+}
+
+function dbOf(store: StreamStore): Level<Uint8Array, Uint8Array> {
+  return Reflect.get(store, "db") as Level<Uint8Array, Uint8Array>;
+}
+
+describe("replay safety", () => {
+  it("re-applying every already applied entry changes nothing, byte for byte", async () => {
+    const dir = await tempDir();
+    const ops = workload();
+    const first = await openStore(dir);
+    const results = await applyAll(first, ops);
+    expect(results.map((r) => r.kind)).toEqual([
+      "stream.created", "stream.created", "stored", "stored", "stored", "stored", "msg.deleted", "expired", "purged", "stored",
+    ]);
+    const stateBefore = first.streams().map((v) => v.state());
+    await first.close();
+    const before = await dumpDb(join(dir, "db"));
+
+    const second = await openStore(dir);
+    expect(second.appliedIndex).toBe(ops.length);
+    const replayed = await applyAll(second, ops);
+    expect(replayed).toEqual(ops.map((_op, i) => ({ kind: "replayed", raftIndex: i + 1 })));
+    expect(second.streams().map((v) => v.state())).toEqual(stateBefore);
+    await second.close();
+    expect(await dumpDb(join(dir, "db"))).toEqual(before);
+  });
+
+  it("a replay on a live store is refused by index, even for a different op", async () => {
+    const store = await openStore();
+    await applyAll(store, workload());
+    const state = store.view("S")?.state();
+    expect(await store.apply(3, { op: "purge", stream: "S" })).toEqual({ kind: "replayed", raftIndex: 3 });
+    expect(store.view("S")?.state()).toEqual(state);
+  });
+});
+
+describe("atomicity of entry writes", () => {
+  it("writes one Level batch per entry, holding every message and the applied index", async () => {
+    const store = await openStore();
+    await store.apply(1, workload()[0] as StreamOp);
+    const spy = vi.spyOn(dbOf(store), "batch");
+    await store.apply(2, {
+      op: "batch", stream: "S", batchId: "b", firstSeq: 1, timestampNs: T0,
+      msgs: [1, 2, 3].map((k) => ({ subject: `s.${k}`, headers: null, data: bytes(`${k}`) })),
+    });
+    expect(spy).toHaveBeenCalledTimes(1);
+    const written = spy.mock.calls[0]?.[0] as { type: string; key: Uint8Array }[];
+    expect(written.filter((w) => w.type === "put" && w.key[0] === 0x03)).toHaveLength(3);
+    expect(written.some((w) => w.key[0] === 0x00)).toBe(true);
+  });
+
+  it("a failed batch write stores nothing of the batch and the store refuses further work", async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir);
+    await store.apply(1, workload()[0] as StreamOp);
+    await store.apply(2, msg("S", 1, "s.a"));
+    await store.close();
+    const before = await dumpDb(join(dir, "db"));
+    const reopened = await openStore(dir);
+    vi.spyOn(dbOf(reopened), "batch").mockRejectedValueOnce(new Error("disk on fire"));
+    const failing = reopened.apply(3, {
+      op: "batch", stream: "S", batchId: "b", firstSeq: 2, timestampNs: T0,
+      msgs: [{ subject: "s.a", headers: null, data: bytes("1") }, { subject: "s.b", headers: null, data: bytes("2") }],
+    });
+    await expect(failing).rejects.toThrow(StoreUnusableError);
+    await expect(failing).rejects.toThrow("stream store: a write failed; reopen to rebuild from disk");
+    await expect(reopened.apply(4, msg("S", 4, "s.a"))).rejects.toThrow(StoreUnusableError);
+    await dbOf(reopened).close();
+    expect(await dumpDb(join(dir, "db"))).toEqual(before);
+    const recovered = await openStore(dir);
+    expect(recovered.appliedIndex).toBe(2);
+    expect(recovered.view("S")?.state()).toMatchObject({ messages: 1, last_seq: 1 });
+  });
+});
