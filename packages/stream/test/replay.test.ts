@@ -76,7 +76,8 @@ describe("atomicity of entry writes", () => {
       msgs: [1, 2, 3].map((k) => ({ subject: `s.${k}`, headers: null, data: bytes(`${k}`) })),
     });
     expect(spy).toHaveBeenCalledTimes(1);
-    const written = spy.mock.calls[0]?.[0] as { type: string; key: Uint8Array }[];
+    const calls = spy.mock.calls as unknown as [{ type: string; key: Uint8Array }[]][];
+    const written = calls[0]?.[0] ?? [];
     expect(written.filter((w) => w.type === "put" && w.key[0] === 0x03)).toHaveLength(3);
     expect(written.some((w) => w.key[0] === 0x00)).toBe(true);
   });
