@@ -84,3 +84,21 @@ describe("RaftCore contract", () => {
     expect(() => a.nextInt(0)).toThrow("maxExclusive must be positive, got 0");
   });
 });
+
+describe("compaction after a leader snapshot", () => {
+  it("compact with a snapshot older than one installed from the leader is superseded and changes nothing", () => {
+    const core = newCore("n1", { term: 1, logTerms: [1, 1], commit: 2 });
+    drain(core);
+    core.step({
+      type: "snapshot",
+      from: "n2",
+      to: "n1",
+      term: 1,
+      meta: { index: 10, term: 1, peers: ["n1", "n2", "n3"] },
+    });
+    drain(core);
+    core.compact({ index: 2, term: 1, peers: ["n1", "n2", "n3"] }, 0);
+    expect(core.hasReady()).toBe(false);
+    expect(core.status()).toMatchObject({ firstIndex: 11, lastIndex: 10, commit: 10, applied: 10 });
+  });
+});

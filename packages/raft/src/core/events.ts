@@ -47,20 +47,92 @@ interface EventBase {
   readonly term: Term;
 }
 
+type K = typeof TraceEventKind;
+
+/** BecameFollowerEvent: `leader` is the leader followed, when known. */
+export interface BecameFollowerEvent extends EventBase {
+  readonly kind: K["BecameFollower"];
+  readonly leader: NodeId | null;
+  readonly reason: FollowerReason;
+}
+export interface BecamePreCandidateEvent extends EventBase {
+  readonly kind: K["BecamePreCandidate"];
+}
+export interface BecameCandidateEvent extends EventBase {
+  readonly kind: K["BecameCandidate"];
+  readonly transfer: boolean;
+}
+export interface BecameLeaderEvent extends EventBase {
+  readonly kind: K["BecameLeader"];
+  readonly termStartIndex: LogIndex;
+}
+export interface VoteCastEvent extends EventBase {
+  readonly kind: K["VoteCast"];
+  readonly candidate: NodeId;
+}
+export interface CommitAdvancedEvent extends EventBase {
+  readonly kind: K["CommitAdvanced"];
+  readonly from: LogIndex;
+  readonly to: LogIndex;
+}
+export interface LogTruncatedEvent extends EventBase {
+  readonly kind: K["LogTruncated"];
+  readonly fromIndex: LogIndex;
+}
+export interface SnapshotSentEvent extends EventBase {
+  readonly kind: K["SnapshotSent"];
+  readonly to: NodeId;
+  readonly index: LogIndex;
+}
+export interface SnapshotInstalledEvent extends EventBase {
+  readonly kind: K["SnapshotInstalled"];
+  readonly index: LogIndex;
+  readonly snapshotTerm: Term;
+}
+export interface SnapshotIgnoredEvent extends EventBase {
+  readonly kind: K["SnapshotIgnored"];
+  readonly index: LogIndex;
+  readonly commit: LogIndex;
+}
+export interface CompactedEvent extends EventBase {
+  readonly kind: K["Compacted"];
+  readonly snapshotIndex: LogIndex;
+  readonly compactedThrough: LogIndex;
+}
+export interface TransferStartedEvent extends EventBase {
+  readonly kind: K["TransferStarted"];
+  readonly target: NodeId;
+}
+export interface TransferAbortedEvent extends EventBase {
+  readonly kind: K["TransferAborted"];
+  readonly target: NodeId;
+  readonly reason: TransferAbortReason;
+}
+export interface TransferCompletedEvent extends EventBase {
+  readonly kind: K["TransferCompleted"];
+  readonly target: NodeId;
+}
+/** ProposalRefusedEvent: `code` is the ProposalErrorCode, `message` the error's text. */
+export interface ProposalRefusedEvent extends EventBase {
+  readonly kind: K["ProposalRefused"];
+  readonly code: string;
+  readonly message: string;
+}
+
 /** TraceEvent is one typed event; `node` and `term` say where and when. */
 export type TraceEvent =
-  | (EventBase & { readonly kind: typeof TraceEventKind.BecameFollower; readonly leader: NodeId | null; readonly reason: FollowerReason })
-  | (EventBase & { readonly kind: typeof TraceEventKind.BecamePreCandidate })
-  | (EventBase & { readonly kind: typeof TraceEventKind.BecameCandidate; readonly transfer: boolean })
-  | (EventBase & { readonly kind: typeof TraceEventKind.BecameLeader; readonly termStartIndex: LogIndex })
-  | (EventBase & { readonly kind: typeof TraceEventKind.VoteCast; readonly candidate: NodeId })
-  | (EventBase & { readonly kind: typeof TraceEventKind.CommitAdvanced; readonly from: LogIndex; readonly to: LogIndex })
-  | (EventBase & { readonly kind: typeof TraceEventKind.LogTruncated; readonly fromIndex: LogIndex })
-  | (EventBase & { readonly kind: typeof TraceEventKind.SnapshotSent; readonly to: NodeId; readonly index: LogIndex })
-  | (EventBase & { readonly kind: typeof TraceEventKind.SnapshotInstalled; readonly index: LogIndex; readonly snapshotTerm: Term })
-  | (EventBase & { readonly kind: typeof TraceEventKind.SnapshotIgnored; readonly index: LogIndex; readonly commit: LogIndex })
-  | (EventBase & { readonly kind: typeof TraceEventKind.Compacted; readonly snapshotIndex: LogIndex; readonly compactedThrough: LogIndex })
-  | (EventBase & { readonly kind: typeof TraceEventKind.TransferStarted; readonly target: NodeId })
-  | (EventBase & { readonly kind: typeof TraceEventKind.TransferAborted; readonly target: NodeId; readonly reason: TransferAbortReason })
-  | (EventBase & { readonly kind: typeof TraceEventKind.TransferCompleted; readonly target: NodeId })
-  | (EventBase & { readonly kind: typeof TraceEventKind.ProposalRefused; readonly code: string; readonly message: string });
+  | BecameFollowerEvent
+  | BecamePreCandidateEvent
+  | BecameCandidateEvent
+  | BecameLeaderEvent
+  | VoteCastEvent
+  | CommitAdvancedEvent
+  | LogTruncatedEvent
+  | SnapshotSentEvent
+  | SnapshotInstalledEvent
+  | SnapshotIgnoredEvent
+  | CompactedEvent
+  | TransferStartedEvent
+  | TransferAbortedEvent
+  | TransferCompletedEvent
+  | ProposalRefusedEvent;

@@ -63,7 +63,7 @@ export class RaftLog {
   /** entry returns the retained entry at `index`. */
   entry(index: LogIndex): Entry {
     const entry = this.entries[index - this.offsetIndex - 1];
-    assert(entry !== undefined, `entry ${index} is not retained (first ${this.firstIndex()}, last ${this.lastIndex()})`);
+    assert(entry !== undefined, `entry ${index} is not retained (last ${this.lastIndex()})`);
     return entry;
   }
 
@@ -82,6 +82,7 @@ export class RaftLog {
    * entry when the range is non-empty.
    */
   slice(lo: LogIndex, hi: LogIndex, bytesMax: Bytes = Number.MAX_SAFE_INTEGER): Entry[] {
+    if (lo >= hi) return [];
     assert(lo >= this.firstIndex(), `slice from ${lo} below first index ${this.firstIndex()}`);
     assert(hi <= this.lastIndex() + 1, `slice to ${hi} beyond last index ${this.lastIndex()}`);
     const out: Entry[] = [];

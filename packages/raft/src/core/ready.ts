@@ -34,9 +34,9 @@ export function ready(s: RaftState): Ready {
   if (s.role === Role.Leader && s.appendsPending) flushAppends(s);
   const lastIndex = s.log.lastIndex();
   const handoff = s.handoff;
-  const entries = handoff.persistHandedThrough < lastIndex ? s.log.slice(handoff.persistHandedThrough + 1, lastIndex + 1) : [];
-  const committed =
-    handoff.applyHandedThrough < s.log.committed ? s.log.slice(handoff.applyHandedThrough + 1, s.log.committed + 1) : [];
+  const commit = s.log.committed;
+  const entries = s.log.slice(handoff.persistHandedThrough + 1, lastIndex + 1);
+  const committed = s.log.slice(handoff.applyHandedThrough + 1, commit + 1);
   const hardState = s.hardState();
   const rd: Ready = {
     hardState: sameHardState(s.handedHardState, hardState) ? null : hardState,
@@ -49,11 +49,15 @@ export function ready(s: RaftState): Ready {
   };
   s.outstanding = {
     ready: rd,
-    marks: { persistThrough: lastIndex, applyThrough: s.log.committed, snapshotIndex: handoff.pendingSnapshot?.index ?? null },
+    marks: {
+      persistThrough: lastIndex,
+      applyThrough: commit,
+      snapshotIndex: handoff.pendingSnapshot?.index ?? null,
+    },
   };
   s.handedHardState = hardState;
   handoff.persistHandedThrough = lastIndex;
-  handoff.applyHandedThrough = s.log.committed;
+  handoff.applyHandedThrough = commit;
   handoff.pendingSnapshot = null;
   handoff.pendingCompactedThrough = null;
   s.outbox = [];

@@ -100,7 +100,7 @@ export function sendHeartbeat(s: RaftState, to: NodeId): void {
 export function onAppend(s: RaftState, m: AppendMessage): void {
   assert(s.role === Role.Follower, "appends are handled as follower");
   const respond = (reject: boolean, index: LogIndex, rejectHint: AppendResponse["rejectHint"]): void =>
-    s.send({ type: MessageType.AppendResponse, from: s.id, to: m.from, term: s.term, reject, index, rejectHint });
+    s.sendAppendResponse(m.from, reject, index, rejectHint);
   if (m.prevIndex < s.log.committed) {
     // Everything up to our commit is settled; tell the leader where we are.
     respond(false, s.log.committed, null);

@@ -30,8 +30,7 @@ export function sendSnapshot(s: RaftState, to: NodeId, progress: Progress): bool
 export function onSnapshot(s: RaftState, m: SnapshotMessage): void {
   assert(s.role === Role.Follower, "snapshots are handled as follower");
   const meta = m.meta;
-  const respond = (index: number): void =>
-    s.send({ type: MessageType.AppendResponse, from: s.id, to: m.from, term: s.term, reject: false, index, rejectHint: null });
+  const respond = (index: number): void => s.sendAppendResponse(m.from, false, index, null);
   if (meta.index <= s.log.committed) {
     s.emit({ kind: TraceEventKind.SnapshotIgnored, index: meta.index, commit: s.log.committed });
     respond(s.log.committed);
@@ -66,14 +65,16 @@ export function reportSnapshot(s: RaftState, peer: NodeId, ok: boolean): void {
  */
 export function compact(s: RaftState, meta: SnapshotMeta, trailingEntriesKept: number): void {
   assert(Number.isInteger(trailingEntriesKept) && trailingEntriesKept >= 0, "trailingEntriesKept must be >= 0");
-  assert(meta.index <= s.handoff.applyHandedThrough, `snapshot ${meta.index} beyond applied ${s.handoff.applyHandedThrough}`);
-  const previous = s.log.snapshot?.index ?? 0;
-  assert(meta.index >= previous, `snapshot ${meta.index} older than snapshot ${previous}`);
+  const appliedIndex = s.handoff.applyHandedThrough;
+  assert(meta.index <= appliedIndex, `snapshot ${meta.index} beyond applied ${appliedIndex}`);
+  // A snapshot taken while a newer one arrived from the leader is simply superseded.
+  if (meta.index < (s.log.snapshot?.index ?? 0)) return;
   const knownTerm = s.log.term(meta.index);
   assert(knownTerm === null || knownTerm === meta.term, `snapshot term ${meta.term} != log term ${knownTerm}`);
   s.log.snapshot = meta;
   const compactIndex = Math.max(s.log.firstIndex() - 1, meta.index - trailingEntriesKept);
   s.log.compact(compactIndex);
-  s.handoff.pendingCompactedThrough = s.log.firstIndex() - 1;
-  s.emit({ kind: TraceEventKind.Compacted, snapshotIndex: meta.index, compactedThrough: s.log.firstIndex() - 1 });
+  const compactedThrough = s.log.firstIndex() - 1;
+  s.handoff.pendingCompactedThrough = compactedThrough;
+  s.emit({ kind: TraceEventKind.Compacted, snapshotIndex: meta.index, compactedThrough });
 }

@@ -10,7 +10,7 @@ import type { TraceEvent } from "./events";
 import type { HandoffMarks } from "./logHandoff";
 import { LogHandoff } from "./logHandoff";
 import { RaftLog } from "./log";
-import type { Message } from "./messages";
+import { MessageType, type Message, type RejectHint } from "./messages";
 import type { Entry, HardState, LogIndex, NodeId, SnapshotMeta, Term, Ticks } from "./types";
 
 /** Role names the four states of a Raft node. */
@@ -102,7 +102,7 @@ export class RaftState {
     this.log = new RaftLog(restore.snapshot, restore.entries, restore.hardState.commit);
     const snapshotIndex = restore.snapshot?.index ?? 0;
     assert(restore.applied >= snapshotIndex, `applied ${restore.applied} below snapshot ${snapshotIndex}`);
-    assert(restore.applied <= this.log.committed, `applied ${restore.applied} beyond commit ${this.log.committed}`);
+    assert(restore.applied <= this.log.committed, `applied ${restore.applied} beyond commit`);
     this.handoff = new LogHandoff(this.log.lastIndex(), restore.applied);
     this.handedHardState = restore.hardState;
   }
@@ -123,6 +123,11 @@ export class RaftState {
     assert(message.from === this.id, "messages are sent from this node");
     assert(message.to !== this.id, "a node never messages itself");
     this.outbox.push(message);
+  }
+
+  /** sendAppendResponse answers an append, heartbeat or snapshot from `to`. */
+  sendAppendResponse(to: NodeId, reject: boolean, index: LogIndex, rejectHint: RejectHint | null): void {
+    this.send({ type: MessageType.AppendResponse, from: this.id, to, term: this.term, reject, index, rejectHint });
   }
 
   emit(body: EventBody): void {

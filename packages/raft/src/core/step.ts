@@ -48,7 +48,7 @@ function onLowerTerm(s: RaftState, m: Message): void {
     // A deposed leader (or one cut off while we moved on) learns our term from the reply and
     // steps down; with pre-vote or check-quorum it might otherwise never hear of it.
     if (s.config.preVote || s.config.checkQuorum) {
-      s.send({ type: MessageType.AppendResponse, from: s.id, to: m.from, term: s.term, reject: false, index: 0, rejectHint: null });
+      s.sendAppendResponse(m.from, false, 0, null);
     }
     return;
   }
