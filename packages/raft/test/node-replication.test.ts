@@ -49,6 +49,21 @@ describe("raft node - election and replication", () => {
     }
   });
 
+  it("group commit: 2 000 concurrent proposals share far fewer fsyncs on every node", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    await cluster.waitApplied(leader.status().termStartIndex);
+    const before = cluster.ids.map((id) => cluster!.node(id).status().syncs);
+    const indexes = await Promise.all(Array.from({ length: 2000 }, (_, i) => leader.propose(Buffer.from(`g${i}`))));
+    await cluster.waitApplied(Math.max(...indexes.map((o) => o.index)));
+    const syncs = cluster.ids.map((id, i) => cluster!.node(id).status().syncs - before[i]!);
+    for (const count of syncs) {
+      expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThan(200);
+    }
+    expect(cluster.sm(leader.id).values.slice(-2000)).toEqual(Array.from({ length: 2000 }, (_, i) => `g${i}`));
+  });
+
   it("a restarted cluster recovers its log from disk and carries on", async () => {
     cluster = await TestCluster.start(["n1", "n2", "n3"]);
     const leader = await cluster.waitForLeader();

@@ -13,9 +13,7 @@ import { pino, type Logger } from "pino";
 import { assert } from "../assert";
 import { defaultRaftConfig, type RaftConfig } from "../core/config";
 import { ProposalError } from "../core/errors";
-import {
-  MessageType, type AppendResponse, type HeartbeatMessage, type Message, type SnapshotMessage,
-} from "../core/messages";
+import { MessageType, type HeartbeatMessage, type Message, type SnapshotMessage } from "../core/messages";
 import { SeededPrng } from "../core/prng";
 import { RaftCore, type RaftStatus } from "../core/raft";
 import { Role, type Ready } from "../core/state";
@@ -32,6 +30,9 @@ import {
   NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT, SNAPSHOT_ENTRIES_DEFAULT,
   SNAPSHOT_TRAILING_ENTRIES_DEFAULT, TICK_INTERVAL_MS_DEFAULT,
 } from "./limits";
+import {
+  detectFollowerDataLoss, heartbeatBeyondLog, isLeaderReplication, refusedWhileRepairing,
+} from "./message-policy";
 import type { RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
 import { recover } from "./recovery";
@@ -55,6 +56,8 @@ export interface NodeStatus extends Omit<RaftStatus, "progress"> {
   /** repairing: storage corruption was found; the node neither votes nor campaigns yet. */
   readonly repairing: boolean;
   readonly snapshotIndex: LogIndex;
+  /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */
+  readonly syncs: number;
 }
 
 /** LeaderChange is emitted as "leaderChange" whenever the known leader, term or own role changes. */
@@ -199,7 +202,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     for (const [peer, p] of Object.entries(progress)) peers[peer] = { ...p, lag: st.lastIndex - p.match };
     return {
       ...st, applied: this.applied, peers, repairing: this.repairTargetIndex > 0,
-      snapshotIndex: this.storage.snapshot?.meta.index ?? 0,
+      snapshotIndex: this.storage.snapshot?.meta.index ?? 0, syncs: this.storage.syncCount,
     };
   }
 
@@ -268,22 +271,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.notify();
   }
 
-  /**
-   * onHeartbeatBeyondLog: the leader sends commit = min(its commit, our match), so a commit above
-   * our last index means the leader's match for us is stale: we lost entries we acknowledged
-   * (wiped directory, or corruption truncated the log). We commit only what we hold (every entry
-   * we still hold is a prefix of what the leader matched, so this is safe) and tell the leader
-   * with a rejection whose hint is our real last index; see detectFollowerDataLoss.
-   */
+  /** onHeartbeatBeyondLog: see heartbeatBeyondLog; the notice tells the leader we lost entries. */
   private onHeartbeatBeyondLog(msg: HeartbeatMessage): HeartbeatMessage {
-    const lastIndex = this.core.status().lastIndex;
-    if (msg.commit <= lastIndex) return msg;
-    const notice: AppendResponse = {
-      type: MessageType.AppendResponse, from: this.id, to: msg.from, term: msg.term,
-      reject: true, index: msg.commit, rejectHint: { index: lastIndex, term: 0 },
-    };
-    this.transport.send(msg.from, { k: FrameKind.Raft, msg: notice });
-    return { ...msg, commit: lastIndex };
+    const { heartbeat, notice } = heartbeatBeyondLog(msg, this.core.status().lastIndex);
+    if (notice !== null) this.transport.send(msg.from, { k: FrameKind.Raft, msg: notice });
+    return heartbeat;
   }
 
   private stepSnapshot(msg: SnapshotMessage): void {
@@ -318,10 +310,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private async handleReady(rd: Ready): Promise<void> {
     const installed = rd.snapshot === null ? null : this.receiver.take(rd.snapshot);
     if (installed === null) this.receiver.discardUnclaimed();
-    // A leader's appends and heartbeats may leave before its own fsync (Raft §10.2.1 of Ongaro's
-    // thesis): its term and vote were made durable before it could win, followers sync before
-    // they acknowledge, and the core counts the leader's own log only after advance().
-    // Everything else (votes, acknowledgements) waits for the sync below.
+    // A leader's appends and heartbeats may leave before its own fsync (see isLeaderReplication);
+    // everything else (votes, acknowledgements) waits for the sync below.
     const early = rd.messages.filter(isLeaderReplication);
     for (const msg of early) this.send(msg);
     await this.storage.persist({
@@ -406,34 +396,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.core.compact(stored.meta, this.opts.snapshotTrailingEntries ?? SNAPSHOT_TRAILING_ENTRIES_DEFAULT);
     this.logger.info({ index: stored.meta.index, bytes: stored.bytes }, "raft node: snapshot taken; log compacted");
   }
-}
-
-/**
- * detectFollowerDataLoss: a follower that rejects with a hint below the match it once
- * acknowledged has lost durable entries (wiped or truncated after corruption). The core never
- * lowers a match, so this leader would keep probing above the follower's log forever. Handing
- * leadership to a caught-up peer resets every progress: the new leader probes from scratch and
- * repairs the follower from its log or a snapshot.
- */
-function detectFollowerDataLoss(core: RaftCore, msg: AppendResponse, logger: Logger): void {
-  const st = core.status();
-  const match = st.progress[msg.from]?.match ?? 0;
-  if (st.role !== Role.Leader || msg.term !== st.term || msg.rejectHint === null || msg.rejectHint.index >= match) return;
-  if (st.transferTarget !== null) return;
-  const target = Object.entries(st.progress)
-    .filter(([peer]) => peer !== st.id && peer !== msg.from)
-    .sort((a, b) => b[1].match - a[1].match)[0];
-  logger.warn({ peer: msg.from, match, hint: msg.rejectHint.index, transferTo: target?.[0] ?? null },
-    "raft node: follower lost acknowledged entries; handing over leadership so it can be repaired");
-  if (target !== undefined) core.transferLeadership(target[0]);
-}
-
-function isLeaderReplication(msg: Message): boolean {
-  return msg.type === MessageType.Append || msg.type === MessageType.Heartbeat;
-}
-
-function refusedWhileRepairing(msg: Message): boolean {
-  return msg.type === MessageType.PreVote || msg.type === MessageType.Vote || msg.type === MessageType.TimeoutNow;
 }
 
 function hashId(id: NodeId): number {

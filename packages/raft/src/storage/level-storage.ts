@@ -61,6 +61,8 @@ export class RaftStorage {
   private lastIndex: LogIndex = 0;
   private current: StoredSnapshot | null = null;
   private nextGen = 1;
+  /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
+  syncCount = 0;
   /** syncedTerm/syncedVote: the term and vote last written, to know when a write must be synced. */
   private syncedTerm = -1;
   private syncedVote: string | null = null;
@@ -220,6 +222,7 @@ export class RaftStorage {
       (req.hardState.term !== this.syncedTerm || req.hardState.vote !== this.syncedVote);
     const sync = req.snapshot !== null || req.entries.length > 0 || hardChanged;
     await this.db.batch(ops, { sync });
+    if (sync) this.syncCount++;
     if (req.hardState !== null) {
       this.syncedTerm = req.hardState.term;
       this.syncedVote = req.hardState.vote;

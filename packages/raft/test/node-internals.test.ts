@@ -1,0 +1,105 @@
+/** Unit tests of the node driver's pieces: rechunking, pending proposals, snapshot staging, policies. */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  EntryKind, LeadershipLostError, ProposalDroppedError, RaftStorage, type SnapshotMessage,
+} from "../src/internal";
+import { heartbeatBeyondLog } from "../src/node/message-policy";
+import { PendingProposals } from "../src/node/proposals";
+import { SnapshotReceiver } from "../src/node/snapshot-receiver";
+import { rechunk } from "../src/node/snapshot-writer";
+import { bytes, capturingLogger, removeDir, tempDir } from "./helpers";
+import { waitFor } from "./transport-helpers";
+
+async function collect(stream: AsyncIterable<Uint8Array>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const chunk of stream) out.push(Buffer.from(chunk).toString());
+  return out;
+}
+
+describe("node - rechunk", () => {
+  it("re-slices arbitrary pieces into fixed-size chunks with a short tail", async () => {
+    async function* pieces() {
+      yield bytes("abc");
+      yield bytes("defghijklm");
+      yield bytes("n");
+    }
+    expect(await collect(rechunk(pieces(), 4))).toEqual(["abcd", "efgh", "ijkl", "mn"]);
+  });
+});
+
+describe("node - pending proposals", () => {
+  it("resolves a proposal whose entry applied with its term and rejects one replaced by another term", async () => {
+    const pending = new PendingProposals();
+    const kept = pending.add(5, 2);
+    const replaced = pending.add(6, 2);
+    pending.applied({ index: 5, term: 2, kind: EntryKind.Normal, data: bytes("x") });
+    pending.applied({ index: 6, term: 3, kind: EntryKind.Noop, data: new Uint8Array(0) });
+    await expect(kept).resolves.toEqual({ index: 5 });
+    const error = await replaced.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProposalDroppedError);
+    expect((error as Error).message).toBe("proposal at index 6 (term 2) was replaced by an entry of term 3");
+    expect(pending.size).toBe(0);
+  });
+
+  it("failAll rejects every waiting proposal with the error built for its index", async () => {
+    const pending = new PendingProposals();
+    const a = pending.add(1, 1).catch((e: Error) => e.message);
+    const b = pending.add(2, 1).catch((e: Error) => e.message);
+    pending.failAll((index) => new LeadershipLostError(index, "n2"));
+    expect(await Promise.all([a, b])).toEqual([
+      "leadership lost before index 1 was applied (new leader: n2); outcome unknown",
+      "leadership lost before index 2 was applied (new leader: n2); outcome unknown",
+    ]);
+  });
+});
+
+describe("node - snapshot receiver", () => {
+  let dir = "";
+  afterEach(async () => {
+    if (dir !== "") await removeDir(dir);
+  });
+  const offer: SnapshotMessage = { type: "snapshot", from: "n1", to: "n2", term: 3, meta: { index: 40, term: 2, peers: ["n1", "n2"] } };
+
+  it("stages chunks in storage and hands the message to the core only when complete", async () => {
+    dir = await tempDir("receiver");
+    const storage = await RaftStorage.open(dir);
+    await storage.load();
+    const delivered: SnapshotMessage[] = [];
+    const receiver = new SnapshotReceiver(storage, capturingLogger().logger, (m) => delivered.push(m));
+    receiver.onChunk("n1", { k: 3, msg: offer, seq: 0, data: bytes("one-"), last: false });
+    receiver.onChunk("n1", { k: 3, msg: offer, seq: 1, data: bytes("two"), last: true });
+    await waitFor(() => delivered.length === 1, "delivery");
+    expect(delivered).toEqual([offer]);
+    const staged = receiver.take(offer.meta);
+    expect(staged).toMatchObject({ meta: offer.meta, chunks: 2, bytes: 7 });
+    expect(await collect(storage.readChunks(staged))).toEqual(["one-", "two"]);
+    await storage.close();
+  });
+
+  it("abandons a transfer whose chunks arrive out of sequence", async () => {
+    dir = await tempDir("receiver");
+    const storage = await RaftStorage.open(dir);
+    await storage.load();
+    const { logger, records } = capturingLogger();
+    const delivered: SnapshotMessage[] = [];
+    const receiver = new SnapshotReceiver(storage, logger, (m) => delivered.push(m));
+    receiver.onChunk("n1", { k: 3, msg: offer, seq: 0, data: bytes("a"), last: false });
+    receiver.onChunk("n1", { k: 3, msg: offer, seq: 2, data: bytes("c"), last: true });
+    receiver.onChunk("n1", { k: 3, msg: offer, seq: 3, data: bytes("d"), last: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(delivered).toEqual([]);
+    expect(records.filter((r) => r.msg === "raft node: snapshot chunk out of sequence; transfer abandoned").map((r) => r.seq)).toEqual([2, 3]);
+    await storage.close();
+  });
+});
+
+describe("node - message policies", () => {
+  it("clamps a heartbeat commit beyond our log and answers with a data-loss notice", () => {
+    const hb = { type: "heartbeat", from: "n1", to: "n2", term: 4, commit: 90 } as const;
+    expect(heartbeatBeyondLog(hb, 90)).toEqual({ heartbeat: hb, notice: null });
+    expect(heartbeatBeyondLog(hb, 12)).toEqual({
+      heartbeat: { ...hb, commit: 12 },
+      notice: { type: "appendResponse", from: "n2", to: "n1", term: 4, reject: true, index: 90, rejectHint: { index: 12, term: 0 } },
+    });
+  });
+});
