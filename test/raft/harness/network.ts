@@ -174,6 +174,17 @@ export class TestNetwork {
     this.hook = null;
   }
 
+  /** wipe replaces `id` by a fresh node with an empty disk (lost storage), same config. */
+  wipe(id: NodeId): void {
+    const index = this.ids.indexOf(id);
+    const seed = (this.options.seed ?? 1) * 1000 + index + 500;
+    const config: RaftConfig = {
+      ...defaultRaftConfig(id, this.ids, new SeededPrng(seed)),
+      ...this.options.config,
+    };
+    this.nodes.set(id, { id, core: new RaftCore(config), disk: new MemoryDisk(), events: [] });
+  }
+
   /** takeSnapshot snapshots `id`'s state machine at its applied index and compacts. */
   compact(id: NodeId, trailingEntriesKept: number): void {
     const node = this.node(id);

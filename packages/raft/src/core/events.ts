@@ -21,6 +21,8 @@ export const TraceEventKind = {
   TransferAborted: "transferAborted",
   TransferCompleted: "transferCompleted",
   ProposalRefused: "proposalRefused",
+  LogLossDetected: "logLossDetected",
+  MatchReset: "matchReset",
 } as const;
 export type TraceEventKind = (typeof TraceEventKind)[keyof typeof TraceEventKind];
 
@@ -119,6 +121,20 @@ export interface ProposalRefusedEvent extends EventBase {
   readonly message: string;
 }
 
+/** LogLossDetected: a follower was told of a commit beyond its log: it lost acknowledged entries. */
+export interface LogLossDetectedEvent extends EventBase {
+  readonly kind: K["LogLossDetected"];
+  readonly lastIndex: LogIndex;
+  readonly leaderCommit: LogIndex;
+}
+/** MatchReset: the leader lowered a follower's match after a rejection below it. */
+export interface MatchResetEvent extends EventBase {
+  readonly kind: K["MatchReset"];
+  readonly peer: NodeId;
+  readonly from: LogIndex;
+  readonly to: LogIndex;
+}
+
 /** TraceEvent is one typed event; `node` and `term` say where and when. */
 export type TraceEvent =
   | BecameFollowerEvent
@@ -135,4 +151,6 @@ export type TraceEvent =
   | TransferStartedEvent
   | TransferAbortedEvent
   | TransferCompletedEvent
-  | ProposalRefusedEvent;
+  | ProposalRefusedEvent
+  | LogLossDetectedEvent
+  | MatchResetEvent;

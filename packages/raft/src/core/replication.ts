@@ -130,7 +130,16 @@ export function onAppend(s: RaftState, m: AppendMessage): void {
 /** onHeartbeat: the follower learns the commit index and answers to keep the leader's lease. */
 export function onHeartbeat(s: RaftState, m: HeartbeatMessage): void {
   assert(s.role === Role.Follower, "heartbeats are handled as follower");
-  assert(m.commit <= s.log.lastIndex(), `heartbeat commit ${m.commit} beyond our log ${s.log.lastIndex()}`);
+  const lastIndex = s.log.lastIndex();
+  if (m.commit > lastIndex) {
+    // The leader sends min(commit, our match), so we once acknowledged entries we no longer
+    // hold (wiped or truncated storage). What we still hold is a prefix of what matched, so
+    // it is committed; the rejection's hint tells the leader where our log really ends.
+    s.emit({ kind: TraceEventKind.LogLossDetected, lastIndex, leaderCommit: m.commit });
+    commitTo(s, lastIndex);
+    s.sendAppendResponse(m.from, true, m.commit, { index: lastIndex, term: s.log.lastTerm() });
+    return;
+  }
   commitTo(s, m.commit);
   s.send({ type: MessageType.HeartbeatResponse, from: s.id, to: m.from, term: s.term });
 }
@@ -168,6 +177,12 @@ export function onAppendResponse(s: RaftState, m: AppendResponse): void {
 }
 
 function onAppendRejected(s: RaftState, progress: Progress, m: AppendResponse): void {
+  if (m.rejectHint !== null && m.rejectHint.index < progress.match) {
+    s.emit({ kind: TraceEventKind.MatchReset, peer: m.from, from: progress.match, to: m.rejectHint.index });
+    progress.resetMatch(m.rejectHint.index);
+    s.appendsPending = true;
+    return;
+  }
   // The hint names the follower's last position whose term is <= the rejected prevTerm; the
   // leader skips every index above its own match for that term in one step (etcd's scheme).
   let probeIndex = m.rejectHint?.index ?? m.index - 1;

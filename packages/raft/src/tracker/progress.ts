@@ -85,6 +85,18 @@ export class Progress {
     return true;
   }
 
+  /**
+   * resetMatch lowers the match to `index` and probes from there: the follower no longer holds
+   * what it acknowledged (lost storage), or a stale rejection overtook later acknowledgements.
+   * Lowering a match only under-counts replicas, so it never makes anything commit.
+   */
+  resetMatch(index: number): void {
+    if (index >= this.match) throw new RangeError(`resetMatch ${index} is not below match ${this.match}`);
+    this.match = index;
+    this.resetState(ProgressState.Probe);
+    this.next = index + 1;
+  }
+
   /** sentAppend records an append that carried entries up to `lastIndex` (or none). */
   sentAppend(entryCount: number, lastIndex: number): void {
     if (this.state === ProgressState.Replicate) {
