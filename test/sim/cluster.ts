@@ -266,10 +266,10 @@ export class SimCluster {
     }
   }
 
-  /** crash stops a node, losing its unsynced writes except the first `keptPendingCount`. */
-  crash(node: SimNode, keptPendingCount: number): void {
-    node.crash(keptPendingCount);
-    this.endStep(`c${node.id}:${keptPendingCount}`);
+  /** crash stops a node; its unsynced batch is lost unless `keepsUnsynced` (the OS wrote it). */
+  crash(node: SimNode, keepsUnsynced: boolean): void {
+    node.crash(keepsUnsynced);
+    this.endStep(`c${node.id}:${keepsUnsynced ? "kept" : "lost"}`);
   }
 
   /** restart boots a crashed node from its durable disk. */
@@ -290,6 +290,13 @@ export class SimCluster {
     node.liveCore().transferLeadership(target);
     node.pump();
     this.endStep(`T${node.id}>${target}`);
+  }
+
+  /** campaign makes a node start an election at once. */
+  campaign(node: SimNode): void {
+    node.liveCore().campaign();
+    node.pump();
+    this.endStep(`C${node.id}`);
   }
 
   /** partition splits the network into groups (oneWay: only lower -> higher groups are cut). */

@@ -23,19 +23,20 @@ describe("SimDisk", () => {
     disk.writeHardState({ term: 2, vote: "n2", commit: 4 });
     expect(disk.view().lastIndex).toBe(5);
     expect(disk.pendingCount()).toBe(2);
-    disk.crash(0);
+    disk.crash(false);
     expect(disk.view().lastIndex).toBe(3);
     expect(disk.view().hardState).toEqual({ term: 1, vote: "n1", commit: 2 });
     expect(disk.restoreEntries().map((e) => e.index)).toEqual([1, 2, 3]);
   });
 
-  it("keeps only a prefix of the unsynced writes when the OS flushed some", () => {
+  it("keeps the whole unsynced batch when the OS happened to write it", () => {
     const disk = new SimDisk("n1");
     disk.writeEntries(entries(1, 2, 1));
     disk.writeHardState({ term: 1, vote: "n1", commit: 2 });
-    disk.crash(1);
+    disk.crash(true);
     expect(disk.view().lastIndex).toBe(2);
-    expect(disk.view().hardState).toEqual({ term: 0, vote: null, commit: 0 });
+    expect(disk.view().hardState).toEqual({ term: 1, vote: "n1", commit: 2 });
+    expect(disk.pendingCount()).toBe(0);
   });
 
   it("computes chain hashes and truncates a conflicting suffix", () => {
@@ -68,12 +69,12 @@ describe("SimDisk", () => {
     expect(disk.view().baseIndex).toBe(10);
     expect(disk.view().chainAt(10)).toBe(1234);
     expect(disk.view().chainAt(11)).toBe(chainHash(1234, entry(11, 3)));
-    disk.crash(0);
+    disk.crash(false);
     expect(disk.view().snapshot).toBeNull();
     expect(disk.view().lastIndex).toBe(2);
     disk.installSnapshot(snapshot);
     disk.sync();
-    disk.crash(0);
+    disk.crash(false);
     expect(disk.durableView().snapshot).toBe(snapshot);
     expect(disk.restoreEntries()).toEqual([]);
   });

@@ -3,8 +3,9 @@
  *
  * Writes (entries, hard state, received snapshots, compactions) are applied at once to the
  * *current* state, which is what the driver reads back, and queued as pending operations.
- * sync() makes them durable. crash() drops the pending operations, or, if the OS happened to
- * flush some of them, keeps a prefix of them, in order. Every stored entry carries the chain
+ * sync() makes them durable. The pending operations form one batch, written atomically like
+ * the real driver's single storage batch per Ready: crash() drops the whole batch or, if the
+ * OS happened to write it before the crash, keeps the whole batch. Every stored entry carries the chain
  * hash of the log prefix it ends, so checkers compare logs in O(1).
  */
 import { ViolationError, Property, type LogView } from "./checkers/violation";
@@ -195,14 +196,13 @@ export class SimDisk {
     this.pending = [];
   }
 
-  /** crash loses the pending writes except the first `keptPendingCount` (flushed by chance). */
-  crash(keptPendingCount: number): void {
+  /** crash loses the pending batch, or keeps all of it if `keepsUnsynced` (flushed by chance). */
+  crash(keepsUnsynced: boolean): void {
     if (this.beforeLastSync !== null) {
       this.durable = this.beforeLastSync;
       this.beforeLastSync = null;
     }
-    const kept = Math.min(keptPendingCount, this.pending.length);
-    for (const op of this.pending.slice(0, kept)) this.durable.apply(op);
+    if (keepsUnsynced) for (const op of this.pending) this.durable.apply(op);
     this.pending = [];
     this.current = this.durable.clone();
   }

@@ -11,6 +11,8 @@ const CLEAN: NetworkOptions = {
   packetDuplicateProbability: 0,
   packetDelayTicksMin: 2,
   packetDelayTicksMax: 2,
+  packetDelaySpikeProbability: 0,
+  packetDelaySpikeTicksMax: 0,
   snapshotChunksMax: 1,
 };
 
@@ -48,6 +50,16 @@ describe("SimNetwork", () => {
     const delays = new Set<number>();
     for (let i = 0; i < 200; i++) for (const packet of sendHeartbeat(network, "n1", "n2", 100)) delays.add(packet.deliverAtTick - 100);
     expect([...delays].sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("holds some packets much longer at the spike probability, never in calm mode", () => {
+    const network = new SimNetwork(NODES, new SimPrng(11), { ...CLEAN, packetDelaySpikeProbability: 1, packetDelaySpikeTicksMax: 60 });
+    const delays = Array.from({ length: 100 }, () => (sendHeartbeat(network, "n1", "n2", 0)[0] as Packet).deliverAtTick);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...delays)).toBeGreaterThan(30);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(60);
+    network.setCalm(true);
+    expect((sendHeartbeat(network, "n1", "n2", 0)[0] as Packet).deliverAtTick).toBe(2);
   });
 
   it("duplicates every packet at duplicate probability 1 and loses every packet at loss probability 1", () => {

@@ -1,7 +1,8 @@
 /**
  * SimNetwork: a deterministic packet network between simulated nodes.
  *
- * It can lose, duplicate, delay and reorder packets, cut single links in one direction, isolate
+ * It can lose, duplicate, delay (sometimes for very long: stale packets from old terms) and
+ * reorder packets, cut single links in one direction, isolate
  * nodes and partition the cluster into groups. A packet is judged when it becomes due: it is
  * lost if its link is down at that moment (packets in flight on a cut link are lost too) or by
  * the loss rate. Packets that become due in the same tick are handed out in random order.
@@ -76,6 +77,9 @@ export class SimNetwork {
 
   private delayTicks(): number {
     const min = this.options.packetDelayTicksMin;
+    if (!this.calm && this.prng.chance(this.options.packetDelaySpikeProbability)) {
+      return this.prng.rangeInclusive(min, Math.max(min, this.options.packetDelaySpikeTicksMax));
+    }
     const max = this.calm ? Math.min(min + 1, this.options.packetDelayTicksMax) : this.options.packetDelayTicksMax;
     return this.prng.rangeInclusive(min, max);
   }

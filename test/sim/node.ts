@@ -89,11 +89,11 @@ export class SimNode {
   }
 
   /** crash loses the core, the in-flight Ready, staged snapshots and unsynced writes. */
-  crash(keptPendingCount: number): void {
+  crash(keepsUnsynced: boolean): void {
     this.core = null;
     this.inflight = null;
     this.staged.clear();
-    this.disk.crash(keptPendingCount);
+    this.disk.crash(keepsUnsynced);
   }
 
   /** idle says whether no Ready is being persisted. */

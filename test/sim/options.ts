@@ -16,6 +16,9 @@ export interface NetworkOptions {
   packetDuplicateProbability: number;
   packetDelayTicksMin: number;
   packetDelayTicksMax: number;
+  /** packetDelaySpikeProbability: a packet is held much longer (stale messages from old terms). */
+  packetDelaySpikeProbability: number;
+  packetDelaySpikeTicksMax: number;
   /** snapshotChunksMax: a snapshot transfer is split into 1..snapshotChunksMax packets. */
   snapshotChunksMax: number;
 }
@@ -32,7 +35,7 @@ export interface FaultOptions {
   crashedNodesMax: number;
   restartDelayTicksMin: number;
   restartDelayTicksMax: number;
-  /** crashKeepsUnsyncedProbability: a crash keeps a prefix of the unsynced writes (OS flushed them). */
+  /** crashKeepsUnsyncedProbability: a crash keeps the unsynced batch (the OS wrote it anyway). */
   crashKeepsUnsyncedProbability: number;
   /** syncDelayTicksMax: a disk sync completes 0..syncDelayTicksMax ticks after it starts. */
   syncDelayTicksMax: number;
@@ -53,6 +56,8 @@ export interface WorkloadOptions {
   snapshotProbability: number;
   trailingEntriesKeptMax: number;
   transferProbability: number;
+  /** campaignProbability: a node is told to campaign at once (forced, possibly dueling, elections). */
+  campaignProbability: number;
 }
 
 /** RaftOptions are the RaftConfig values shared by every node of the run. */
@@ -122,6 +127,8 @@ function networkSwarm(prng: SimPrng): NetworkOptions {
     packetDuplicateProbability: prng.probability(0.2),
     packetDelayTicksMin,
     packetDelayTicksMax: packetDelayTicksMin + prng.nextInt(5),
+    packetDelaySpikeProbability: prng.probability(0.05),
+    packetDelaySpikeTicksMax: prng.rangeInclusive(10, 100),
     snapshotChunksMax: prng.rangeInclusive(1, 4),
   };
 }
@@ -150,9 +157,10 @@ function workloadSwarm(prng: SimPrng): WorkloadOptions {
     proposeAnywhereProbability: prng.probability(0.3),
     proposeWithTermProbability: prng.probability(0.3),
     oversizeProposalProbability: prng.probability(0.1),
-    snapshotProbability: prng.probability(0.1),
+    snapshotProbability: prng.probability(0.2),
     trailingEntriesKeptMax: prng.nextInt(8),
     transferProbability: prng.probability(0.03),
+    campaignProbability: prng.probability(0.02),
   };
 }
 

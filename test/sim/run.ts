@@ -58,7 +58,7 @@ function perform(cluster: SimCluster, action: Action): void {
       return;
     }
     case "crash":
-      cluster.crash(cluster.node(action.node), action.keptPendingCount);
+      cluster.crash(cluster.node(action.node), action.keepsUnsynced);
       return;
     case "restart":
       cluster.restart(cluster.node(action.node));
@@ -71,6 +71,11 @@ function perform(cluster: SimCluster, action: Action): void {
     case "transfer": {
       const node = cluster.node(action.node);
       if (node.alive && node.liveCore().status().role === Role.Leader) cluster.transferLeadership(node, action.target);
+      return;
+    }
+    case "campaign": {
+      const node = cluster.node(action.node);
+      if (node.alive) cluster.campaign(node);
       return;
     }
     case "partition":

@@ -1,8 +1,8 @@
 /**
  * ScheduleGenerator: draws, tick by tick, what the outside world does to the cluster during
  * the safety phase — proposals (some oversized, some fenced to a stale term), crashes and
- * restarts, partitions and cut links, snapshots with compaction, leader transfers and clock
- * skew. It only decides; SimCluster performs. All draws come from the generator's own prng.
+ * restarts, partitions and cut links, snapshots with compaction, leader transfers, forced
+ * campaigns and clock skew. It only decides; SimCluster performs. All draws come from the generator's own prng.
  */
 import { PROPOSAL_BYTES_MIN } from "./limits";
 import type { SimOptions } from "./options";
@@ -12,10 +12,11 @@ import type { NodeId } from "./raft";
 /** Action is one thing the outside world does at the start of a tick. */
 export type Action =
   | { readonly kind: "propose"; readonly node: NodeId; readonly bytes: number; readonly fencedTerm: number | null }
-  | { readonly kind: "crash"; readonly node: NodeId; readonly keptPendingCount: number }
+  | { readonly kind: "crash"; readonly node: NodeId; readonly keepsUnsynced: boolean }
   | { readonly kind: "restart"; readonly node: NodeId }
   | { readonly kind: "snapshot"; readonly node: NodeId; readonly trailingEntriesKept: number }
   | { readonly kind: "transfer"; readonly node: NodeId; readonly target: NodeId }
+  | { readonly kind: "campaign"; readonly node: NodeId }
   | { readonly kind: "partition"; readonly groups: readonly (readonly NodeId[])[]; readonly oneWay: boolean }
   | { readonly kind: "cutLink"; readonly from: NodeId; readonly to: NodeId; readonly bothWays: boolean }
   | { readonly kind: "heal" };
@@ -87,10 +88,10 @@ export class ScheduleGenerator {
     const crashed = nodes.length - alive.length;
     if (alive.length === 0 || crashed >= faults.crashedNodesMax || !this.prng.chance(faults.crashProbability)) return;
     const victim = this.prng.pick(alive);
-    const keptPendingCount = this.prng.chance(faults.crashKeepsUnsyncedProbability) ? this.prng.rangeInclusive(1, 4) : 0;
+    const keepsUnsynced = this.prng.chance(faults.crashKeepsUnsyncedProbability);
     const delay = this.prng.rangeInclusive(faults.restartDelayTicksMin, faults.restartDelayTicksMax);
     this.restartAtTick.set(victim.id, nowTicks + delay);
-    actions.push({ kind: "crash", node: victim.id, keptPendingCount });
+    actions.push({ kind: "crash", node: victim.id, keepsUnsynced });
   }
 
   private planWorkload(nodes: readonly NodeView[], actions: Action[]): void {
@@ -106,6 +107,7 @@ export class ScheduleGenerator {
       const node = this.prng.pick(alive);
       actions.push({ kind: "snapshot", node: node.id, trailingEntriesKept: this.prng.nextInt(workload.trailingEntriesKeptMax + 1) });
     }
+    if (this.prng.chance(workload.campaignProbability)) actions.push({ kind: "campaign", node: this.prng.pick(alive).id });
     if (leaders.length > 0 && this.prng.chance(workload.transferProbability)) {
       const leader = this.prng.pick(leaders);
       const target = this.prng.pick(nodes.filter((node) => node.id !== leader.id));
