@@ -1,0 +1,210 @@
+/**
+ * Property test: random sequences of plain publishes and atomic batches (with random
+ * Nats-Msg-Id, expected-sequence and rollup headers, random stream limits, and random batch
+ * faults) go through the BatchingLeader and the real StreamStore, and must always agree with
+ * the plain reference model in support/model.ts. A batch that fails leaves the store exactly as
+ * it was, and after every step no batch and no in-flight accounting is left behind.
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type { StreamState } from "@flotilla/stream";
+import { batchMsg, body, plainMsg } from "./support/leader-rig";
+import { StreamModel, type ModelAnswer, type ModelConfig, type ModelInput } from "./support/model";
+import { StoreRig, text } from "./support/store-rig";
+
+const Fault = { None: "none", Gap: "gap", InvalidCommit: "invalid-commit", Timeout: "timeout", ApiLevel: "api-level" } as const;
+type Fault = (typeof Fault)[keyof typeof Fault];
+
+/** SeqChoice is an expected-sequence header: absent, the right value, or a given (mostly wrong) one. */
+type SeqChoice = undefined | "right" | number;
+
+const sometimes = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+
+const seqChoice: fc.Arbitrary<SeqChoice> = sometimes(fc.oneof(fc.constant("right" as const), fc.integer({ min: 0, max: 8 })));
+
+/** HeaderSpec is a message's optional headers, resolved against the model when sent. */
+interface HeaderSpec {
+  msgId: string | undefined;
+  els: SeqChoice;
+  elss: SeqChoice;
+  rollup: string | undefined;
+}
+
+const extraHeaders: fc.Arbitrary<HeaderSpec> = fc.record({
+  msgId: sometimes(fc.constantFrom("m1", "m2", "m3", "m4", "m5", "m6")),
+  els: seqChoice,
+  elss: seqChoice,
+  rollup: sometimes(fc.constantFrom("sub", "all")),
+});
+
+/** resolve turns a spec into header pairs; `right` means what the model says is correct now. */
+function resolve(spec: HeaderSpec, rightEls: number, rightElss: number): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (spec.msgId !== undefined) pairs.push(["Nats-Msg-Id", spec.msgId]);
+  if (spec.els !== undefined) pairs.push(["Nats-Expected-Last-Sequence", String(spec.els === "right" ? rightEls : spec.els)]);
+  if (spec.elss !== undefined) {
+    pairs.push(["Nats-Expected-Last-Subject-Sequence", String(spec.elss === "right" ? rightElss : spec.elss)]);
+  }
+  if (spec.rollup !== undefined) pairs.push(["Nats-Rollup", spec.rollup]);
+  return pairs;
+}
+
+/** MsgSpec is one generated message before its headers are resolved. */
+interface MsgSpec {
+  subject: string;
+  spec: HeaderSpec;
+  data: string;
+}
+
+const message: fc.Arbitrary<MsgSpec> = fc.record({
+  subject: fc.constantFrom("p.a", "p.b", "p.c"),
+  spec: extraHeaders,
+  data: fc.string({ maxLength: 6 }),
+});
+
+interface PlainAction {
+  kind: "plain";
+  msg: MsgSpec;
+}
+interface BatchAction {
+  kind: "batch";
+  id: string;
+  msgs: MsgSpec[];
+  commit: "1" | "eob";
+  fault: Fault;
+}
+type Action = PlainAction | BatchAction;
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  message.map((msg): Action => ({ kind: "plain", msg })),
+  fc
+    .record({
+      id: fc.constantFrom("b1", "b2"),
+      msgs: fc.array(message, { minLength: 1, maxLength: 5 }),
+      commit: fc.constantFrom("1" as const, "eob" as const),
+      fault: fc.constantFrom<Fault>(Fault.None, Fault.None, Fault.None, Fault.Gap, Fault.InvalidCommit, Fault.Timeout, Fault.ApiLevel),
+    })
+    .map((b): Action => ({ kind: "batch", ...b })),
+);
+
+const config: fc.Arbitrary<ModelConfig & { storage: "file" | "memory" }> = fc
+  .record({
+    storage: fc.constantFrom("file" as const, "memory" as const),
+    allowRollup: fc.boolean(),
+    discardNew: fc.boolean(),
+    maxMsgs: fc.constantFrom(-1, 3, 6),
+    maxMsgsPerSubject: fc.constantFrom(-1, 1, 2),
+    discardNewPerSubject: fc.boolean(),
+  })
+  .map((c) => ({ ...c, discardNewPerSubject: c.discardNewPerSubject && c.discardNew && c.maxMsgsPerSubject > 0 }));
+
+function withBatchHeaders(id: string, seq: number, m: ModelInput, commit?: string): ModelInput {
+  const pairs: [string, string][] = [["Nats-Batch-Id", id], ["Nats-Batch-Sequence", String(seq)]];
+  if (commit !== undefined) pairs.push(["Nats-Batch-Commit", commit]);
+  return { ...m, headers: [...pairs, ...m.headers] };
+}
+
+async function snapshot(rig: StoreRig): Promise<{ state: StreamState | undefined; msgs: unknown[] }> {
+  const msgs = (await rig.messages("P")).map((m) => [m.seq, m.subject, text(m.headers), text(m.data), m.timestampNs]);
+  return { state: rig.store.view("P")?.state(), msgs };
+}
+
+function expectedBody(answer: ModelAnswer, batchId?: string): string | number {
+  if (answer.kind === "error") return answer.errCode;
+  if (answer.kind === "duplicate") return `{"stream":"P","seq":${answer.seq},"duplicate": true}`;
+  if (batchId !== undefined) return `{"stream":"P","seq":${answer.seq},"batch":"${batchId}","count":${answer.count}}`;
+  return `{"stream":"P","seq":${answer.seq}}`;
+}
+
+function actualBody(text: string): string | number {
+  const parsed = JSON.parse(text) as { error?: { err_code: number } };
+  return parsed.error !== undefined ? parsed.error.err_code : text;
+}
+
+async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction): Promise<void> {
+  const a = {
+    ...action,
+    msgs: action.msgs.map((m, k): ModelInput => ({
+      subject: m.subject,
+      data: m.data,
+      headers: resolve(m.spec, model.lastSeq + k, model.lastSeqOf(m.subject)),
+    })),
+  };
+  const staged = a.commit === "1" ? a.msgs.slice(0, -1) : a.msgs;
+  for (const [i, m] of staged.entries()) {
+    const out = await rig.publish("P", batchMsg(m.subject, a.id, i + 1, { headers: m.headers, data: m.data, reply: "r" }));
+    expect(out.answers).toEqual([{ subject: "r", data: new Uint8Array(0) }]);
+  }
+  let seq = staged.length + 1;
+  const last = a.commit === "1" ? (a.msgs.at(-1) as ModelInput) : { subject: "p.a", headers: [], data: "" };
+  let headers = last.headers;
+  let commit: string = a.commit;
+  let fault = a.fault;
+  if (fault === Fault.Timeout && seq === 1) fault = Fault.None;
+  if (fault === Fault.Gap) seq += 1;
+  if (fault === Fault.InvalidCommit) commit = "0";
+  if (fault === Fault.Timeout) rig.clock.advance(10_000);
+  if (fault === Fault.ApiLevel) headers = [...headers, ["Nats-Required-Api-Level", "99"]];
+  const before = await snapshot(rig);
+  const out = await rig.publish("P", batchMsg(last.subject, a.id, seq, { headers, data: last.data, commit, reply: "r" }));
+  const expected: ModelAnswer =
+    fault === Fault.None
+      ? model.commitBatch(a.msgs.map((m, i) => withBatchHeaders(a.id, i + 1, m, a.commit === "1" && i === a.msgs.length - 1 ? "1" : undefined)), a.commit === "eob")
+      : { kind: "error", errCode: fault === Fault.InvalidCommit ? 10200 : fault === Fault.ApiLevel ? 10185 : 10176 };
+  expect(out.answers.map((m) => actualBody(body(m)))).toEqual([expectedBody(expected, a.id)]);
+  if (expected.kind === "error") expect(await snapshot(rig)).toEqual(before);
+}
+
+async function checkAgainstModel(rig: StoreRig, model: StreamModel): Promise<void> {
+  const stored = (await rig.messages("P")).map((m) => ({ seq: m.seq, subject: m.subject, headers: text(m.headers), data: text(m.data) }));
+  expect(stored).toEqual(model.msgs);
+  expect(rig.store.view("P")?.lastSeq).toBe(model.lastSeq);
+  expect(rig.leader.batchesInflight()).toBe(0);
+  expect(rig.leader.inflightSnapshot("P")).toEqual({
+    msgIds: [],
+    subjects: {},
+    expectedPerSubjectSequence: {},
+    expectedPerSubjectInProcess: [],
+    transforms: {},
+    pendingProposals: 0,
+  });
+}
+
+describe("batching + StreamStore agree with the reference model", () => {
+  it("for random plain publishes and batches with random headers and faults", async () => {
+    await fc.assert(
+      fc.asyncProperty(config, fc.array(action, { minLength: 1, maxLength: 10 }), async (cfg, actions) => {
+        const rig = await StoreRig.open();
+        try {
+          await rig.createStream({
+            name: "P",
+            subjects: ["p.*"],
+            storage: cfg.storage,
+            allow_atomic: true,
+            allow_rollup_hdrs: cfg.allowRollup,
+            discard: cfg.discardNew ? "new" : "old",
+            max_msgs: cfg.maxMsgs,
+            max_msgs_per_subject: cfg.maxMsgsPerSubject,
+            ...(cfg.discardNewPerSubject ? { discard_new_per_subject: true } : {}),
+          });
+          const model = new StreamModel(cfg);
+          for (const a of actions) {
+            if (a.kind === "plain") {
+              const headers = resolve(a.msg.spec, model.lastSeq, model.lastSeqOf(a.msg.subject));
+              const msg: ModelInput = { subject: a.msg.subject, headers, data: a.msg.data };
+              const out = await rig.publish("P", plainMsg(msg.subject, { headers, data: msg.data, reply: "r" }));
+              expect(out.answers.map((m) => actualBody(body(m)))).toEqual([expectedBody(model.publishPlain(msg))]);
+            } else {
+              await runBatch(rig, model, a);
+            }
+            await checkAgainstModel(rig, model);
+          }
+        } finally {
+          await rig.close();
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
