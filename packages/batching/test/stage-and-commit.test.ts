@@ -1,7 +1,8 @@
 /**
  * TestJetStreamAtomicBatchPublishStageAndCommit (spec §6.1 test 11) without its counter and
  * schedule-feature cases (Flotilla refuses those stream features; the schedules-disabled case is
- * kept because it is Flotilla's behaviour). As in nats-server's test, the check function runs on
+ * kept because it is Flotilla's behaviour), on the real StreamStore (memory stream TEST with
+ * subjects foo, bar, baz, as in nats-server's test). As in nats-server's test, the check function runs on
  * one staged diff per case, the clustered sequence advances after every message (even a failed
  * one), the in-flight tables must stay untouched until the merge, and a case without errors is
  * merged and its exact in-flight state compared.
@@ -11,9 +12,17 @@
  * gets 10071 `wrong last sequence: 1` because the sequence comparison runs before the
  * not-first rule.
  */
-import { describe, expect, it } from "vitest";
-import { StagedDiff, StreamInflight, checkMessage, buildHeaders, type InflightSnapshot } from "@flotilla/batching/internal";
-import { FakeView } from "./support/fake-view";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  StagedDiff,
+  StreamInflight,
+  buildHeaders,
+  checkMessage,
+  type AppliedView,
+  type InflightSnapshot,
+} from "@flotilla/batching/internal";
+import { plainMsg } from "./support/leader-rig";
+import { StoreRig } from "./support/store-rig";
 
 type Err = readonly [code: number, errCode: number, description: string];
 
@@ -31,7 +40,7 @@ interface Case {
   readonly denyPurge?: boolean;
   readonly discardNew?: boolean;
   readonly discardNewPerSubj?: boolean;
-  readonly init?: (view: FakeView, inflight: StreamInflight) => void;
+  readonly init?: (rig: StoreRig, inflight: StreamInflight) => Promise<void> | void;
   readonly batch: readonly Item[];
   /** merged is the exact in-flight state after merging an error-free batch. */
   readonly merged?: Partial<InflightSnapshot>;
@@ -70,7 +79,7 @@ const cases: Case[] = [
   },
   {
     title: "dedupe",
-    init: (_view, inflight) => inflight.msgIds.add("foo"),
+    init: (_rig, inflight) => void inflight.msgIds.add("foo"),
     batch: [{ subject: "foo", headers: [["Nats-Msg-Id", "foo"]], error: DUP_IN_PROCESS }],
   },
   {
@@ -123,14 +132,16 @@ const cases: Case[] = [
     title: "discard-new-max-msgs-per-subj-inflight",
     discardNew: true,
     discardNewPerSubj: true,
-    init: (_view, inflight) => inflight.subjects.set("foo", { bytes: 123, ops: 1 }),
+    init: (_rig, inflight) => void inflight.subjects.set("foo", { bytes: 123, ops: 1 }),
     batch: [{ subject: "foo", error: MAX_PER_SUBJ }],
   },
   {
     title: "discard-new-max-msgs-per-subj-pre-existing",
     discardNew: true,
     discardNewPerSubj: true,
-    init: (view) => view.seed("foo", 19),
+    init: async (rig) => {
+      await rig.publish("TEST", plainMsg("foo"));
+    },
     batch: [{ subject: "foo", error: MAX_PER_SUBJ }],
   },
   {
@@ -199,12 +210,12 @@ const cases: Case[] = [
   },
   {
     title: "expect-per-subj-in-process",
-    init: (_view, inflight) => inflight.expectedPerSubjectInProcess.add("foo"),
+    init: (_rig, inflight) => void inflight.expectedPerSubjectInProcess.add("foo"),
     batch: [{ subject: "foo", headers: [[ELSS, "10"]], error: WRONG_LAST }],
   },
   {
     title: "expect-per-subj-inflight",
-    init: (_view, inflight) => inflight.subjects.set("bar", { bytes: 33, ops: 1 }),
+    init: (_rig, inflight) => void inflight.subjects.set("bar", { bytes: 33, ops: 1 }),
     batch: [{ subject: "foo", headers: [[ELSS, "10"], [ELSSS, "bar"]], error: WRONG_LAST }],
   },
   {
@@ -258,7 +269,10 @@ const cases: Case[] = [
   },
 ];
 
-function streamFor(test: Case): FakeView {
+let rig: StoreRig;
+afterEach(async () => rig.close());
+
+async function streamFor(test: Case): Promise<StoreRig> {
   const config: Record<string, unknown> = {
     name: "TEST",
     storage: "memory",
@@ -270,20 +284,38 @@ function streamFor(test: Case): FakeView {
   if (test.discardNewPerSubj === true) {
     Object.assign(config, { discard_new_per_subject: true, max_msgs: -1, max_bytes: -1, max_msgs_per_subject: 1 });
   }
-  const view = new FakeView(config);
-  // nats-server's test passes denyPurge to the check directly; a stream config with both
-  // rollups and deny_purge is refused at create time, so it is set on the validated config here.
-  if (test.denyPurge === true) (view.config as { deny_purge: boolean }).deny_purge = true;
-  return view;
+  const opened = await StoreRig.open();
+  await opened.createStream(config);
+  return opened;
+}
+
+/** viewFor is the store's view; nats-server's test passes denyPurge to the check directly, and a
+ * stream with both rollups and deny_purge is refused at create time, so that case overrides the
+ * configuration the checks read while every other read goes to the real store. */
+function viewFor(test: Case): AppliedView {
+  const real = rig.store.view("TEST");
+  if (real === undefined) throw new Error("stream TEST missing");
+  if (test.denyPurge !== true) return real;
+  return {
+    config: { ...real.config, deny_purge: true },
+    get lastSeq() {
+      return real.lastSeq;
+    },
+    state: () => real.state(),
+    subjectLastSeq: (subject) => real.subjectLastSeq(subject),
+    subjectMsgCount: (subject) => real.subjectMsgCount(subject),
+    dedupe: (msgId) => real.dedupe(msgId),
+  };
 }
 
 const encoder = new TextEncoder();
 
 describe("TestJetStreamAtomicBatchPublishStageAndCommit", () => {
-  it.each(cases.map((c) => [c.title, c] as const))("%s", (_title, test) => {
-    const view = streamFor(test);
+  it.each(cases.map((c) => [c.title, c] as const))("%s", async (_title, test) => {
+    rig = await streamFor(test);
     const inflight = new StreamInflight();
-    test.init?.(view, inflight);
+    await test.init?.(rig, inflight);
+    const view = viewFor(test);
     const before = inflight.snapshot();
     const diff = new StagedDiff();
     let clseq = view.lastSeq;
