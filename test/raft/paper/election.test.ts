@@ -109,6 +109,16 @@ describe("§5.2 votes", () => {
     }
   });
 
+  it("§5.2 a granted vote is persisted in the same Ready as the response, so it is durable before it is sent", () => {
+    const core = newCore("n1", { term: 1 });
+    drain(core);
+    core.step({ type: MessageType.Vote, from: "n2", to: "n1", term: 2, lastIndex: 0, lastTerm: 0, transfer: false });
+    const rd = drain(core);
+    expect(rd?.hardState).toEqual({ term: 2, vote: "n2", commit: 0 });
+    expect(rd?.messages).toEqual([{ type: MessageType.VoteResponse, from: "n1", to: "n2", term: 2, reject: false }]);
+    expect(rd?.events.map((e) => e.kind)).toEqual(["becameFollower", "voteCast"]);
+  });
+
   it("§5.2 a candidate receiving AppendEntries from a leader of >= term steps back (TestCandidateFallback)", () => {
     for (const leaderTerm of [1, 2]) {
       const core = newCore("n1");

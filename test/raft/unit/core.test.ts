@@ -73,6 +73,14 @@ describe("RaftCore contract", () => {
     );
   });
 
+  it("a second leader in the same term is a broken invariant and throws AssertionError", () => {
+    const core = newCore("n1");
+    makeLeader(core);
+    expect(() =>
+      core.step({ type: "append", from: "n2", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, entries: [], commit: 0 }),
+    ).toThrow(new AssertionError("two leaders in term 1: n1 and n2"));
+  });
+
   it("SeededPrng replays the same sequence for the same seed and stays in range", () => {
     const a = new SeededPrng(99);
     const b = new SeededPrng(99);

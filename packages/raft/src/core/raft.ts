@@ -6,21 +6,19 @@
  * every call; a failure is a programmer error and crashes.
  */
 import { assert } from "../assert";
+import { ProgressState } from "../tracker/progress";
 import { validateRaftConfig, type RaftConfig } from "./config";
-import { tickElection } from "./election";
-import { FollowerReason } from "./events";
+import { hup, tickElection } from "./election";
+import { FollowerReason, TransferAbortReason } from "./events";
 import type { Message } from "./messages";
 import { propose, type ProposeOptions, type ProposeResult } from "./propose";
 import { advance, hasReady, ready } from "./ready";
 import { broadcastHeartbeat } from "./replication";
-import { abortTransfer, becomeFollower, resetRandomizedElectionTimeout } from "./roles";
+import { abortTransfer, becomeFollower } from "./roles";
 import { compact, reportSnapshot } from "./snapshot";
 import { RaftState, Role, type RaftRestore, type Ready } from "./state";
 import { step } from "./step";
 import { transferLeadership } from "./transfer";
-import { hup } from "./election";
-import { ProgressState } from "../tracker/progress";
-import { TransferAbortReason } from "./events";
 import type { LogIndex, NodeId, SnapshotMeta, Term } from "./types";
 
 /** PeerProgress is the leader's view of one voter, as reported by status(). */
@@ -65,8 +63,8 @@ export class RaftCore {
   constructor(config: RaftConfig, restore: RaftRestore = EMPTY_RESTORE) {
     validateRaftConfig(config);
     this.s = new RaftState(config, restore);
+    // Also draws the first randomized election timeout.
     becomeFollower(this.s, this.s.term, null, FollowerReason.Start);
-    resetRandomizedElectionTimeout(this.s);
     this.termSeen = this.s.term;
     this.checkInvariants();
   }

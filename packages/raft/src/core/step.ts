@@ -3,13 +3,12 @@
  */
 import { assert, assertNever } from "../assert";
 import { hup, onVoteRequest, onVoteResponse } from "./election";
-import { FollowerReason } from "./events";
+import { FollowerReason, TraceEventKind } from "./events";
 import { MessageType, type Message } from "./messages";
 import { onAppend, onAppendResponse, onHeartbeat, onHeartbeatResponse } from "./replication";
 import { becomeFollower } from "./roles";
 import { onSnapshot } from "./snapshot";
 import { Role, type RaftState } from "./state";
-import { TraceEventKind } from "./events";
 
 /** step handles one message from a peer. */
 export function step(s: RaftState, m: Message): void {
