@@ -3,42 +3,25 @@
  * the raw sequential fsync rate of the same disk measured in the same run. A benchmark, not a
  * test: it prints a table and one summary line, and exits non-zero only if the run itself fails.
  *
- * Group commit is what lets committed entries/s exceed the fsync rate: every proposal that
+ * Each node runs in its own worker thread (bench/raft-worker.ts); the proposals are made on the
+ * leader's thread, and latency is measured from propose() to its resolution (committed and
+ * applied on the leader). Group commit is what lets committed entries/s exceed the fsync rate: every proposal that
  * arrives while a batch is being synced shares the next sync.
  */
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { RaftNode, Role, type Entry, type StateMachine } from "../packages/raft/src/index";
+import { createServer } from "node:net";
+import { Worker } from "node:worker_threads";
+import { Role, type NodeStatus } from "../packages/raft/src/index";
+import type { BenchCommand, CaseSample, WorkerConfig } from "./raft-worker";
 
 const ENTRY_SIZES_BYTES = [128, 16 * 1024] as const;
 const INFLIGHT_COUNTS = [1, 10, 100] as const;
 const CASE_DURATION_MS = 2_500;
 const FSYNC_PROBE_MS = 1_500;
 const GROUP_COMMIT_GOAL_RATIO = 20;
-
-/** CountingStateMachine: applies by counting; its snapshot is a few bytes. */
-class CountingStateMachine implements StateMachine {
-  entries = 0;
-  bytes = 0;
-  apply(entries: readonly Entry[]): void {
-    for (const e of entries) {
-      this.entries++;
-      this.bytes += e.data.length;
-    }
-  }
-  async *snapshot(): AsyncGenerator<Uint8Array> {
-    yield Buffer.from(JSON.stringify({ entries: this.entries, bytes: this.bytes }));
-  }
-  async restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    const parts: Uint8Array[] = [];
-    for await (const c of chunks) parts.push(c);
-    const state = JSON.parse(Buffer.concat(parts).toString()) as { entries: number; bytes: number };
-    this.entries = state.entries;
-    this.bytes = state.bytes;
-  }
-}
 
 function measureFsyncRate(dir: string): number {
   const fd = openSync(join(dir, "fsync-probe"), "w");
@@ -55,26 +38,54 @@ function measureFsyncRate(dir: string): number {
   return (syncs * 1000) / elapsedMs;
 }
 
-async function startCluster(root: string): Promise<RaftNode[]> {
-  const ids = ["n1", "n2", "n3"];
-  const nodes: RaftNode[] = [];
-  for (const id of ids) {
-    const node = await RaftNode.open({
-      id, members: ids, dataDir: join(root, id), stateMachine: new CountingStateMachine(),
-      cluster: "bench", secret: "bench-secret", snapshotEntries: 50_000,
+interface NodeWorker {
+  readonly id: string;
+  readonly worker: Worker;
+}
+
+function request<T>(node: NodeWorker, command: BenchCommand): Promise<T> {
+  return new Promise((resolve, reject) => {
+    node.worker.once("message", (reply: T & { error?: string }) => {
+      if (reply.error !== undefined) reject(new Error(`${node.id}: ${reply.error}`));
+      else resolve(reply);
     });
-    await node.start();
-    nodes.push(node);
-  }
-  for (const node of nodes) for (const other of nodes) if (other !== node) node.setPeerAddress(other.id, other.address());
+    node.worker.postMessage(command);
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startCluster(root: string): Promise<NodeWorker[]> {
+  const ids = ["n1", "n2", "n3"];
+  const ports: Record<string, number> = {};
+  for (const id of ids) ports[id] = await freePort();
+  const nodes = ids.map((id) => {
+    const workerData: WorkerConfig = { id, members: ids, dataDir: join(root, id), ports };
+    const worker = new Worker(new URL("./raft-worker-entry.mjs", import.meta.url), { workerData });
+    return { id, worker };
+  });
+  await Promise.all(nodes.map((n) => new Promise((resolve, reject) => {
+    n.worker.once("message", resolve);
+    n.worker.once("error", reject);
+  })));
   return nodes;
 }
 
-async function waitForLeader(nodes: RaftNode[]): Promise<RaftNode> {
+async function waitForLeader(nodes: NodeWorker[]): Promise<NodeWorker> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const leader = nodes.find((n) => n.status().role === Role.Leader);
-    if (leader !== undefined && leader.status().applied >= leader.status().termStartIndex) return leader;
+    for (const node of nodes) {
+      const st = await request<NodeStatus>(node, { cmd: "status" });
+      if (st.role === Role.Leader && st.applied >= st.termStartIndex) return node;
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error("no leader elected within 15 s");
@@ -90,23 +101,11 @@ interface CaseResult {
   p99Ms: number;
 }
 
-async function runCase(leader: RaftNode, entryBytes: number, inflight: number): Promise<CaseResult> {
-  const payload = Buffer.alloc(entryBytes, 0x61);
-  const latenciesMs: number[] = [];
-  const start = performance.now();
-  const deadline = start + CASE_DURATION_MS;
-  const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      await leader.propose(payload);
-      latenciesMs.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: inflight }, worker));
-  const elapsedSec = (performance.now() - start) / 1000;
-  latenciesMs.sort((a, b) => a - b);
+async function runCase(leader: NodeWorker, entryBytes: number, inflight: number): Promise<CaseResult> {
+  const sample = await request<CaseSample>(leader, { cmd: "run", entryBytes, inflight, durationMs: CASE_DURATION_MS });
+  const latenciesMs = sample.latenciesMs.sort((a, b) => a - b);
   const pct = (p: number): number => latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(latenciesMs.length * p))] ?? 0;
-  const entriesPerSec = latenciesMs.length / elapsedSec;
+  const entriesPerSec = (latenciesMs.length * 1000) / sample.elapsedMs;
   return {
     entryBytes, inflight, entries: latenciesMs.length, entriesPerSec,
     mbPerSec: (entriesPerSec * entryBytes) / (1024 * 1024), p50Ms: pct(0.5), p99Ms: pct(0.99),
@@ -138,7 +137,8 @@ async function main(): Promise<void> {
         ]));
       }
     }
-    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all(nodes.map((n) => request(n, { cmd: "stop" })));
+    await Promise.all(nodes.map((n) => n.worker.terminate()));
     const best = results.filter((r) => r.inflight === 100).sort((a, b) => b.entriesPerSec - a.entriesPerSec)[0]!;
     const ratio = best.entriesPerSec / fsyncPerSec;
     const verdict = ratio >= GROUP_COMMIT_GOAL_RATIO ? "goal met" : "goal NOT met";

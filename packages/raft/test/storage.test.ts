@@ -1,7 +1,7 @@
 /** Storage tests: checksummed LevelDB log, hard state, snapshots, truncation and corruption. */
 import { afterEach, describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { RaftStorage, StorageCorruptionError, hardKey, logKey, type StoredSnapshot } from "../src/internal";
+import { META_KEY, RaftStorage, StorageCorruptionError, hardKey, logKey, type StoredSnapshot } from "../src/internal";
 import { bytes, flipByte, removeDir, tempDir } from "./helpers";
 
 const dirs: string[] = [];
@@ -144,6 +144,27 @@ describe("storage - checksums", () => {
     const storage = await RaftStorage.open(dir);
     await expect(storage.load()).rejects.toThrow(StorageCorruptionError);
     await expect(storage.load()).rejects.toThrow("storage record H/* is corrupt: both hard-state copies are corrupt");
+    await storage.close();
+  });
+
+  it("a corrupt snapshot meta drops the snapshot and the log after it; repair targets the old commit", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 12, 1), hardState: { term: 1, vote: "n1", commit: 12 } });
+    const gen = s.allocateGeneration();
+    await s.writeChunk(gen, 0, bytes("state"));
+    await s.saveSnapshot({ meta: { index: 10, term: 1, peers: ["n1"] }, gen, chunks: 1, bytes: 5 });
+    await s.persist({ ...none, entries: [], compactedThrough: 10 });
+    await s.close();
+    await flipByte(dir, META_KEY, 7);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.snapshot).toBeNull();
+    expect(loaded.entries).toEqual([]);
+    expect(loaded.hardState).toEqual({ term: 1, vote: "n1", commit: 0 });
+    expect(loaded.corruptions.map((c) => [c.key, c.repairTargetIndex])).toEqual([["M/", 12], ["L/11", 12]]);
+    expect(loaded.corruptions[1]!.reason).toBe("gap: expected index 1");
+    expect(storage.storedRange()).toEqual({ first: 0, last: 0 });
     await storage.close();
   });
 

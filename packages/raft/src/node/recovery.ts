@@ -30,7 +30,8 @@ export async function recover(storage: RaftStorage, sm: StateMachine, logger: Lo
   for (const c of loaded.corruptions) {
     logger.error({ key: c.key, reason: c.reason, repairTargetIndex: c.repairTargetIndex },
       "raft storage: checksum failure detected; untrusted records dropped, repairing from the leader");
-    repairTargetIndex = Math.max(repairTargetIndex, c.repairTargetIndex, loaded.hardState.commit);
+    // A hard-state copy with a sound twin loses nothing (target 0); other records name their target.
+    repairTargetIndex = Math.max(repairTargetIndex, c.repairTargetIndex);
   }
   let { snapshot, entries, hardState } = loaded;
   if (snapshot !== null) {

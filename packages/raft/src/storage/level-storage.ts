@@ -96,6 +96,9 @@ export class RaftStorage {
     this.current = await this.loadMeta(corruptions);
     await this.dropStrayGenerations();
     const entries = await this.loadLog(corruptions, hard.commit);
+    // Without its snapshot meta the node lost everything up to the commit it had reached.
+    const fixed = corruptions.map((c) => (c.key === printKey(META_KEY) ? { ...c, repairTargetIndex: hard.commit } : c));
+    corruptions.splice(0, corruptions.length, ...fixed);
     const trustedLast = entries.at(-1)?.index ?? this.current?.meta.index ?? 0;
     // A commit index above what we can still show would claim entries we no longer have.
     const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };

@@ -1,0 +1,84 @@
+/**
+ * One RaftNode of the bench:raft cluster, in its own worker thread so the three nodes use
+ * separate event loops (and cores), as separate servers would. Commands arrive by postMessage.
+ */
+import { performance } from "node:perf_hooks";
+import { parentPort, workerData } from "node:worker_threads";
+import { RaftNode, type Entry, type StateMachine } from "../packages/raft/src/index";
+
+/** WorkerConfig is the workerData of a bench node. */
+export interface WorkerConfig {
+  id: string;
+  members: string[];
+  dataDir: string;
+  ports: Record<string, number>;
+}
+
+/** BenchCommand is what the main thread asks a node worker to do. */
+export type BenchCommand =
+  | { cmd: "status" }
+  | { cmd: "run"; entryBytes: number; inflight: number; durationMs: number }
+  | { cmd: "stop" };
+
+/** CaseSample is what one "run" returns: per-proposal commit latencies and the elapsed time. */
+export interface CaseSample {
+  latenciesMs: number[];
+  elapsedMs: number;
+}
+
+/** CountingStateMachine applies by counting; its snapshot is a few bytes. */
+class CountingStateMachine implements StateMachine {
+  entries = 0;
+  apply(entries: readonly Entry[]): void {
+    this.entries += entries.length;
+  }
+  async *snapshot(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from(String(this.entries));
+  }
+  async restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const parts: Uint8Array[] = [];
+    for await (const c of chunks) parts.push(c);
+    this.entries = Number(Buffer.concat(parts).toString());
+  }
+}
+
+async function runCase(node: RaftNode, entryBytes: number, inflight: number, durationMs: number): Promise<CaseSample> {
+  const payload = Buffer.alloc(entryBytes, 0x61);
+  const latenciesMs: number[] = [];
+  const start = performance.now();
+  const deadline = start + durationMs;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      await node.propose(payload);
+      latenciesMs.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, worker));
+  return { latenciesMs, elapsedMs: performance.now() - start };
+}
+
+async function main(): Promise<void> {
+  const config = workerData as WorkerConfig;
+  const port = parentPort;
+  if (port === null) throw new Error("raft-worker must run in a worker thread");
+  const node = await RaftNode.open({
+    id: config.id, members: config.members, dataDir: config.dataDir, stateMachine: new CountingStateMachine(),
+    cluster: "bench", secret: "bench-secret", snapshotEntries: 50_000,
+    listen: { host: "127.0.0.1", port: config.ports[config.id]! },
+    peerAddresses: Object.fromEntries(config.members.filter((m) => m !== config.id).map((m) => [m, { host: "127.0.0.1", port: config.ports[m]! }])),
+  });
+  await node.start();
+  port.on("message", (command: BenchCommand) => {
+    if (command.cmd === "status") port.postMessage(node.status());
+    else if (command.cmd === "run") {
+      runCase(node, command.entryBytes, command.inflight, command.durationMs).then(
+        (sample) => port.postMessage(sample),
+        (error: unknown) => port.postMessage({ error: String(error) }),
+      );
+    } else void node.stop().then(() => port.postMessage({ stopped: true }));
+  });
+  port.postMessage({ started: config.id });
+}
+
+void main();
