@@ -22,6 +22,8 @@ export const Mutation = {
   FsyncLies: "fsyncLies",
   /** SendsBeforeSync: the driver sends a Ready's messages before its writes are synced. */
   SendsBeforeSync: "sendsBeforeSync",
+  /** NeverHeals: the liveness phase isolates every node instead of healing the network. */
+  NeverHeals: "neverHeals",
 } as const;
 export type Mutation = (typeof Mutation)[keyof typeof Mutation];
 
@@ -44,7 +46,7 @@ export class SimCluster {
   constructor(
     readonly options: SimOptions,
     private readonly prng: SimPrng,
-    mutation: Mutation | null = null,
+    readonly mutation: Mutation | null = null,
   ) {
     const ids = Array.from({ length: options.nodeCount }, (_, i) => `n${i + 1}`);
     this.network = new SimNetwork(ids, prng.fork(), options.network);

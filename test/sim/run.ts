@@ -7,7 +7,7 @@
  * is a step, and the checkers run after every step; the first violation ends the run.
  */
 import { ViolationError, type Violation } from "./checkers/violation";
-import { SimCluster, type Mutation } from "./cluster";
+import { Mutation, SimCluster } from "./cluster";
 import { optionsSwarm, SAFETY_TICKS_DEFAULT, type SafetyTicksBounds, type SimOptions } from "./options";
 import { SimPrng } from "./prng";
 import { Role } from "./raft";
@@ -106,7 +106,11 @@ function runTick(cluster: SimCluster, schedule: ScheduleGenerator, actions: read
 /** livenessPhase heals everything and waits for a leader to commit a final proposal everywhere. */
 function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string | null {
   cluster.network.setCalm(true);
-  cluster.heal();
+  if (cluster.mutation === Mutation.NeverHeals) {
+    cluster.partition(cluster.nodes.map((node) => [node.id]), false);
+  } else {
+    cluster.heal();
+  }
   for (const node of cluster.nodes) if (!node.alive) cluster.restart(node);
   let final: { index: number; term: number } | null = null;
   const deadline = cluster.nowTicks + cluster.options.convergenceTicksMax;
@@ -135,7 +139,7 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string
     return `${node.id}:${status?.role ?? "down"}/t${status?.term ?? "-"}/c${status?.commit ?? "-"}/a${node.sm.index}`;
   });
   const goal = final === null ? "no leader accepted the final proposal" : `final proposal at ${final.index} not applied everywhere`;
-  return `after ${cluster.options.convergenceTicksMax} healed ticks ${goal} (${states.join(" ")})`;
+  return `after ${cluster.options.convergenceTicksMax} ticks of the liveness phase ${goal} (${states.join(" ")})`;
 }
 
 /** runSeed runs one seed to the end and reports what happened. */

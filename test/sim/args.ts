@@ -1,0 +1,58 @@
+/**
+ * Command-line arguments of `pnpm sim`: which seeds to run, and an optional mutation that breaks
+ * the simulated world on purpose (to watch the checkers fire). Parsing is pure so it is tested
+ * without spawning a process.
+ */
+import { Mutation } from "./cluster";
+
+/** SimArgs is what `pnpm sim` was asked to do. */
+export interface SimArgs {
+  readonly seedFirst: number;
+  readonly seedCount: number;
+  readonly verbose: boolean;
+  readonly mutation: Mutation | null;
+}
+
+/** UsageError is a command line the simulator cannot run. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** USAGE is printed with every usage error. */
+export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--mutation ${Object.values(Mutation).join("|")}]`;
+
+function parseInteger(flag: string, text: string | undefined, min: number): number {
+  if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a non-negative integer, got ${text ?? "nothing"}`);
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`${flag} must be an integer >= ${min}, got ${text}`);
+  return value;
+}
+
+function parseMutation(text: string | undefined): Mutation {
+  const mutation = Object.values(Mutation).find((candidate) => candidate === text);
+  if (mutation === undefined) throw new UsageError(`--mutation must be one of ${Object.values(Mutation).join(", ")}, got ${text ?? "nothing"}`);
+  return mutation;
+}
+
+/** parseSimArgs reads `--seeds N` (seeds 1..N, or S..S+N-1 with --seed S) and `--seed S` alone. */
+export function parseSimArgs(argv: readonly string[]): SimArgs {
+  let seedFirst: number | null = null;
+  let seedCount: number | null = null;
+  let verbose = false;
+  let mutation: Mutation | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    if (flag === "--seeds") seedCount = parseInteger(flag, argv[++i], 1);
+    else if (flag === "--seed") seedFirst = parseInteger(flag, argv[++i], 0);
+    else if (flag === "--verbose") verbose = true;
+    else if (flag === "--mutation") mutation = parseMutation(argv[++i]);
+    else if (flag !== "--") throw new UsageError(`unknown argument ${flag}`);
+  }
+  if (seedFirst === null && seedCount === null) throw new UsageError("give --seeds N and/or --seed S");
+  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, mutation };
+}
+
+/** replayCommand is the command that replays one seed exactly. */
+export function replayCommand(seed: number, mutation: Mutation | null): string {
+  return `pnpm sim --seed ${seed}${mutation === null ? "" : ` --mutation ${mutation}`}`;
+}
