@@ -15,6 +15,8 @@ export interface SnapshotData {
 export class MemoryDisk {
   hardState: HardState = { term: 0, vote: null, commit: 0 };
   snapshot: SnapshotData | null = null;
+  /** snapshots: every snapshot this disk took or installed, by index (messages may lag). */
+  readonly snapshots = new Map<LogIndex, SnapshotData>();
   /** entries after the compaction point, contiguous. */
   entries: Entry[] = [];
   /** applied: decoded payloads of applied Normal entries (the replicated state). */
@@ -57,6 +59,7 @@ export class MemoryDisk {
     if (meta.index !== this.appliedIndex) throw new Error(`snapshot at ${meta.index} but applied ${this.appliedIndex}`);
     const data = { meta, applied: [...this.applied] };
     this.snapshot = data;
+    this.snapshots.set(meta.index, data);
     return data;
   }
 
@@ -64,6 +67,7 @@ export class MemoryDisk {
     const staged = this.staged;
     if (staged === null || staged.meta.index !== meta.index) throw new Error(`no staged data for snapshot ${meta.index}`);
     this.snapshot = staged;
+    this.snapshots.set(meta.index, staged);
     this.staged = null;
     this.entries = [];
     this.applied = [...staged.applied];

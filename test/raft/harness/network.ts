@@ -103,14 +103,33 @@ export class TestNetwork {
 
   /** deliverOne hands the oldest queued message to its target (or drops it). */
   deliverOne(): Message | null {
-    const message = this.queue.shift();
+    return this.deliverAt(0);
+  }
+
+  /** deliverAt hands the queued message at `position` to its target (reordering the queue). */
+  deliverAt(position: number): Message | null {
+    const message = this.queue.splice(position, 1)[0];
     if (message === undefined) return null;
-    if (!this.passes(message)) return message;
+    if (!this.passes(message)) {
+      this.lost(message);
+      return message;
+    }
     if (message.type === MessageType.Snapshot) this.stageSnapshot(message.from, message.to, message.meta.index);
     this.delivered.push(message);
     this.core(message.to).step(message);
     if (message.type === MessageType.Snapshot) this.core(message.from).reportSnapshot(message.to, true);
     return message;
+  }
+
+  /** dropAt loses the queued message at `position`, as a faulty network would. */
+  dropAt(position: number): void {
+    const message = this.queue.splice(position, 1)[0];
+    if (message !== undefined) this.lost(message);
+  }
+
+  /** lost: a driver learns that streaming a snapshot failed and reports it. */
+  private lost(message: Message): void {
+    if (message.type === MessageType.Snapshot) this.core(message.from).reportSnapshot(message.to, false);
   }
 
   /** stabilize processes and delivers until no node has work and no message is queued. */
@@ -204,8 +223,8 @@ export class TestNetwork {
   }
 
   private stageSnapshot(from: NodeId, to: NodeId, index: number): void {
-    const data = this.node(from).disk.snapshot;
-    if (data === null || data.meta.index !== index) throw new Error(`${from} has no snapshot ${index}`);
+    const data = this.node(from).disk.snapshots.get(index);
+    if (data === undefined) throw new Error(`${from} has no snapshot ${index}`);
     this.node(to).disk.staged = data;
   }
 }
