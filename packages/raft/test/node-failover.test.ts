@@ -1,7 +1,7 @@
 /** Node tests: a leader crash (no graceful close) and a follower catching up through a snapshot. */
 import { readdir } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { Role } from "../src/internal";
+import { LeadershipLostError, Role } from "../src/internal";
 import { capturingLogger, removeDir } from "./helpers";
 import { TestCluster, proposeAll } from "./node-cluster";
 import { waitFor } from "./transport-helpers";
@@ -36,6 +36,22 @@ describe("raft node - failover", () => {
     }
     expect(cluster.sm(survivors[0]!).hash).toBe(cluster.sm(survivors[1]!).hash);
     expect(Math.max(...acked)).toBeLessThan(Math.min(...more));
+  });
+
+  it("a leader that loses its quorum steps down and rejects its pending proposals as outcome unknown", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    await proposeAll(leader, 0, 10, 5);
+    const events: string[] = [];
+    leader.on("leaderChange", (e) => events.push(e.role));
+    for (const id of cluster.ids) if (id !== leader.id) await cluster.stopNode(id, "kill");
+    const pending = leader.propose(Buffer.from("orphan")).catch((e: unknown) => e);
+    const error = await pending;
+    expect(error).toBeInstanceOf(LeadershipLostError);
+    expect((error as LeadershipLostError).index).toBe(leader.status().lastIndex);
+    expect((error as Error).message).toMatch(/^leadership lost before index \d+ was applied \(new leader: unknown\); outcome unknown$/);
+    expect(leader.status().role).not.toBe(Role.Leader);
+    expect(events[0]).toBe(Role.Follower);
   });
 
   it("a follower whose data directory is wiped catches up through a snapshot", async () => {
