@@ -6,7 +6,7 @@
  * counters or schedules, so rows 2-3 and 13-16 give exactly the errors nats-server gives when those
  * features are off; rows 8-9 (counter arithmetic) cannot apply.
  */
-import { apiError, messageSize, type JetStreamApiError, type RollupValue } from "@flotilla/stream";
+import { apiError, limits as streamLimits, messageSize, type JetStreamApiError, type RollupValue } from "@flotilla/stream";
 import { HeaderName, headerValue, headerValueBytes } from "./headers";
 import type { StagedDiff, StreamInflight } from "./inflight";
 import { FILE_RECORD_BYTES_MAX, HEADER_BYTES_MAX } from "./limits";
@@ -133,6 +133,9 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array)
   }
   const msgId = headerValue(hdr, HeaderName.MsgId);
   if (msgId !== undefined && msgId.length > 0) {
+    // The store keys its dedupe window by id with a bounded length (its op codec refuses longer
+    // ids); nats-server has no such bound, so this is Flotilla's own refusal.
+    if (msgId.length > streamLimits.MSG_ID_BYTES_MAX) return fail(apiError("BadRequestErr"));
     if (diff.msgIds.has(msgId)) return fail(apiError("AtomicPublishContainsDuplicateMessageErr"));
     const stored = ctx.view.dedupe(msgId);
     if (stored !== undefined && stored.seq > 0) {

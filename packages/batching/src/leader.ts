@@ -14,6 +14,7 @@ import { StreamInflight, type InflightSnapshot } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { JS_API_LEVEL, resolveBatchLimits, type BatchLimits, type BatchLimitsConfig } from "./limits";
 import { PublishStatus, type InboundMessage, type ProposeFn, type PublishOutcome } from "./outcome";
+import { isValidPublishSubject } from "./parse";
 import { publishPlain } from "./plain";
 import type { AtomicBatch } from "./registry";
 import { BatchRegistry } from "./registry";
@@ -81,7 +82,11 @@ export class BatchingLeader {
   /** publish handles one inbound message for `stream` (spec §1.3 classification, §3.3, §5.1). */
   publish(stream: string, msg: InboundMessage): PublishOutcome {
     const view = this.options.views(stream);
-    if (view === undefined) return { status: PublishStatus.Dropped, replies: [], advisories: [] };
+    // Only literal subjects reach JetStream in NATS (the protocol refuses the rest), and the op
+    // codec refuses them too: such a message is dropped, never proposed.
+    if (view === undefined || !isValidPublishSubject(msg.subject) || msg.subject.length > streamLimits.SUBJECT_BYTES_MAX) {
+      return { status: PublishStatus.Dropped, replies: [], advisories: [] };
+    }
     const cfg = view.config;
     const reply = cfg.no_ack !== true && msg.reply !== undefined && msg.reply.length > 0 ? msg.reply : undefined;
     const res = new Responder(stream, reply, this.options.domain, {
@@ -94,7 +99,8 @@ export class BatchingLeader {
     if (maxMsgSize >= 0 && (hdrBytes > maxMsgSize || msg.data.length > maxMsgSize - hdrBytes)) {
       return res.reject(apiError("StreamMessageExceedsMaximumErr"));
     }
-    // Flotilla's store bounds one message; nats-server's max_payload plays this role there.
+    // Flotilla's store bounds one message (measured as its op codec does); nats-server's
+    // max_payload plays this role there.
     if (msg.subject.length + hdrBytes + msg.data.length > streamLimits.MESSAGE_BYTES_MAX) {
       return res.reject(apiError("StreamMessageExceedsMaximumErr"));
     }

@@ -3,6 +3,7 @@
  * nats-server uses (spec §2); every one can be overridden through `BatchLimitsConfig`, where a
  * value of 0 or less means "use the default", as in nats-server's `jetstream.limits.batch` block.
  */
+import { limits as streamLimits } from "@flotilla/stream";
 import { assert } from "./assert";
 
 /** BATCH_INACTIVITY_TIMEOUT_MS_DEFAULT: a batch with no new message for this long is abandoned
@@ -82,7 +83,8 @@ export function resolveBatchLimits(config: BatchLimitsConfig = {}): BatchLimits 
       config.batchesInflightTotalMax,
       BATCHES_INFLIGHT_TOTAL_MAX_DEFAULT,
     ),
-    batchMsgsMax: positiveOr(config.batchMsgsMax, BATCH_MSGS_MAX_DEFAULT),
+    // The stream op codec refuses batch ops above its hard bound, so a batch never exceeds it.
+    batchMsgsMax: Math.min(positiveOr(config.batchMsgsMax, BATCH_MSGS_MAX_DEFAULT), streamLimits.BATCH_MSGS_MAX_HARD),
     batchBytesMax,
     raftEntryBytesMax,
   };
