@@ -65,6 +65,24 @@ describe("RaftCore contract", () => {
     expect(rd?.committed.map((e) => e.index)).toEqual([3]);
   });
 
+  it("compact keeps the trailing entries and reports compactedThrough and a compacted event in the next Ready", () => {
+    const core = newCore("n1", { peers: ["n1"] });
+    core.campaign();
+    drain(core);
+    for (const payload of ["a", "b", "c"]) core.propose(text(payload));
+    drain(core);
+    drain(core);
+    expect(core.status()).toMatchObject({ commit: 4, applied: 4 });
+
+    core.compact({ index: 4, term: 1, peers: ["n1"] }, 1);
+    const rd = drain(core);
+
+    expect(rd?.compactedThrough).toBe(3);
+    expect(rd?.events).toEqual([{ kind: "compacted", node: "n1", term: 1, snapshotIndex: 4, compactedThrough: 3 }]);
+    expect(core.status()).toMatchObject({ firstIndex: 4, lastIndex: 4 });
+    expect(core.hasReady()).toBe(false);
+  });
+
   it("compact refuses a snapshot beyond what was handed out for apply", () => {
     const core = newCore("n1");
     makeLeader(core);

@@ -195,6 +195,7 @@ export class RaftCore {
     this.termSeen = s.term;
     assert(s.log.committed <= s.log.lastIndex(), "commit <= lastIndex");
     assert(s.handoff.applied <= s.log.committed, "applied <= commit");
+    assert(s.handoff.applyHandedThrough <= s.log.committed, "handed out for apply <= commit");
     assert(s.handoff.persistedThrough <= s.log.lastIndex(), "persisted <= lastIndex");
     assert((s.role === Role.Leader) === (s.leader === s.id), "leader field matches role");
     assert(s.role === Role.Leader || s.progress.size === 0, "only a leader tracks progress");
