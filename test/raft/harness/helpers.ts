@@ -93,7 +93,7 @@ export function makeCandidate(core: RaftCore): void {
   drain(core);
 }
 
-/** appendFrom builds an Append from `from` to `to`. */
+/** append builds an Append from `from` to `to`. */
 export function append(
   from: NodeId,
   to: NodeId,

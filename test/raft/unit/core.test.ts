@@ -50,6 +50,25 @@ describe("RaftCore contract", () => {
     expect(core.status().applied).toBe(2);
   });
 
+  it("a leader counts itself toward quorum only once its own entry is durable (advanced)", () => {
+    const core = newCore("n1");
+    makeLeader(core);
+    core.step({ type: "appendResponse", from: "n2", to: "n1", term: 1, reject: false, index: 1, rejectHint: null });
+    drain(core);
+    expect(core.status().commit).toBe(1);
+
+    core.propose(text("x"));
+    const persisting = core.ready();
+    expect(persisting.entries.map((e) => e.index)).toEqual([2]);
+    core.step({ type: "appendResponse", from: "n2", to: "n1", term: 1, reject: false, index: 2, rejectHint: null });
+    expect(core.status().commit).toBe(1);
+    expect(core.status().progress["n1"]?.match).toBe(1);
+
+    core.advance(persisting);
+    expect(core.status().commit).toBe(2);
+    expect(core.status().progress["n1"]?.match).toBe(2);
+  });
+
   it("a restored node keeps term, vote, log and hands out committed-but-unapplied entries", () => {
     const config = defaultRaftConfig("n1", ["n1", "n2", "n3"], new SeededPrng(3));
     const core = new RaftCore(config, {
