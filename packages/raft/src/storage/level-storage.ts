@@ -19,7 +19,7 @@ import {
   snapKeyGen, unseal,
 } from "./codec";
 import { StorageCorruptionError } from "./errors";
-import { DELETE_BATCH_KEYS_MAX, SNAPSHOT_CHUNKS_MAX } from "./limits";
+import { DELETE_BATCH_KEYS_MAX, LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
 
 type Db = Level<Uint8Array, Uint8Array>;
 type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
@@ -74,7 +74,9 @@ export class RaftStorage {
 
   /** RaftStorage.open opens (creating if needed) the LevelDB in `dir`. */
   static async open(dir: string): Promise<RaftStorage> {
-    const db: Db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    const db: Db = new Level<Uint8Array, Uint8Array>(dir, {
+      keyEncoding: "view", valueEncoding: "view", writeBufferSize: LEVEL_WRITE_BUFFER_BYTES,
+    });
     await db.open();
     return new RaftStorage(dir, db);
   }
