@@ -78,6 +78,11 @@ export class DedupeWindow {
     return removed;
   }
 
+  /** oldest returns the entry with the earliest time, or undefined when empty. */
+  oldest(): WindowEntry | undefined {
+    return this.order[this.head];
+  }
+
   /** entries returns every entry, oldest first. */
   entries(): WindowEntry[] {
     return this.order.slice(this.head);

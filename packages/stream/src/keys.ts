@@ -56,10 +56,26 @@ function streamKey(kind: KeyKindValue, prefix: StreamKeyPrefix, extraBytes: numb
   return key;
 }
 
+const TWO_POW_32 = 2 ** 32;
+
 /** writeU64 writes a non-negative integer or bigint as 8 big-endian bytes at `offset`. */
 export function writeU64(target: Uint8Array, offset: number, value: number | bigint): void {
-  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-  view.setBigUint64(offset, BigInt(value), false);
+  if (typeof value === "bigint") {
+    new DataView(target.buffer, target.byteOffset, target.byteLength).setBigUint64(offset, value, false);
+    return;
+  }
+  // Sequences are safe integers; splitting them avoids a DataView and a BigInt on the hot path.
+  assert(Number.isSafeInteger(value) && value >= 0, `writeU64: ${value} is not a non-negative safe integer`);
+  const high = Math.floor(value / TWO_POW_32);
+  const low = value >>> 0;
+  target[offset] = high >>> 24;
+  target[offset + 1] = (high >>> 16) & 0xff;
+  target[offset + 2] = (high >>> 8) & 0xff;
+  target[offset + 3] = high & 0xff;
+  target[offset + 4] = low >>> 24;
+  target[offset + 5] = (low >>> 16) & 0xff;
+  target[offset + 6] = (low >>> 8) & 0xff;
+  target[offset + 7] = low & 0xff;
 }
 
 /** readU64 reads 8 big-endian bytes at `offset` as a bigint. */

@@ -23,7 +23,7 @@ import { loadState, type RangeReader } from "./store-load";
 import { recoverSwap, removeDir, restoreDir, swapIn } from "./store-files";
 import type { StreamMemory } from "./stream-memory";
 import type { StreamView } from "./view";
-import type { LogIndex } from "./units";
+import type { LogIndex, Nanos } from "./units";
 
 type Db = Level<Uint8Array, Uint8Array>;
 
@@ -94,6 +94,14 @@ export class StreamStore {
   /** view returns the read view of one stream, or undefined if it does not exist. */
   view(stream: string): StreamView | undefined {
     return this.streamsByName.get(stream);
+  }
+
+  /**
+   * nextExpiryNs returns when an `expire` op for `stream` would next remove something (TTL,
+   * max_age or dedupe window), or undefined if nothing would; the leader schedules from it.
+   */
+  nextExpiryNs(stream: string): Nanos | undefined {
+    return this.streamsByName.get(stream)?.nextExpiryNs();
   }
 
   /** streams returns every stream's view, ordered by name. */

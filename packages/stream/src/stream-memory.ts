@@ -204,6 +204,29 @@ export class StreamMemory implements StreamView {
     return { type: "put", key: configKey(this.prefix), value: utf8.encode(JSON.stringify(this.config)) };
   }
 
+  /**
+   * nextExpiryNs returns the earliest time at which an `expire` op would remove something
+   * (a TTL deadline, the oldest message reaching max_age, or the oldest dedupe entry leaving
+   * the window), or undefined when nothing will ever expire. The leader uses it to decide
+   * when to propose `expire`.
+   */
+  nextExpiryNs(): Nanos | undefined {
+    const candidates: Nanos[] = [];
+    const ttlNs = this.ttl.peekDeadline();
+    if (ttlNs !== undefined) candidates.push(ttlNs);
+    if (this.config.max_age > 0) {
+      for (let seq = this.firstSeq; seq <= this.lastSeq && this.messages.size > 0; seq++) {
+        const meta = this.messages.get(seq);
+        if (meta === undefined || meta.ttlDeadlineNs === -1n) continue;
+        candidates.push(meta.timestampNs + BigInt(this.config.max_age));
+        break;
+      }
+    }
+    const oldest = this.window.oldest();
+    if (oldest !== undefined) candidates.push(oldest.timestampNs + BigInt(this.config.duplicate_window));
+    return candidates.length === 0 ? undefined : candidates.reduce((a, b) => (b < a ? b : a));
+  }
+
   /** deleteAllOps returns the Level deletes that remove every key of this stream. */
   deleteAllOps(): LevelOp[] {
     const ops: LevelOp[] = [];

@@ -232,6 +232,22 @@ describe("apply: expiry by the times carried in entries", () => {
   });
 });
 
+describe("next expiry time for the leader's expire proposals", () => {
+  it("is the earliest of TTL deadline, oldest message + max_age and oldest dedupe entry + window", async () => {
+    const { store, a } = await setup({ max_age: 60 * 1e9, duplicate_window: 30 * 1e9, allow_msg_ttl: true });
+    expect(store.nextExpiryNs("S")).toBeUndefined();
+    await a.apply(msg("S", 1, "s.a", { timestampNs: T0, ttlNs: TTL_NEVER_NS }));
+    expect(store.nextExpiryNs("S")).toBeUndefined();
+    await a.apply(msg("S", 2, "s.a", { timestampNs: T0 + SECOND_NS }));
+    expect(store.nextExpiryNs("S")).toBe(T0 + 61n * SECOND_NS);
+    await a.apply(msg("S", 3, "s.a", { timestampNs: T0 + 2n * SECOND_NS, msgId: "m" }));
+    expect(store.nextExpiryNs("S")).toBe(T0 + 32n * SECOND_NS);
+    await a.apply(msg("S", 4, "s.a", { timestampNs: T0 + 3n * SECOND_NS, ttlNs: 5n * SECOND_NS }));
+    expect(store.nextExpiryNs("S")).toBe(T0 + 8n * SECOND_NS);
+    expect(store.nextExpiryNs("NOPE")).toBeUndefined();
+  });
+});
+
 describe("apply: stream admin ops", () => {
   it("create is idempotent for an identical config and refuses a different one or an overlap", async () => {
     const { a } = await setup({});
