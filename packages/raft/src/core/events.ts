@@ -57,72 +57,72 @@ export interface BecameFollowerEvent extends EventBase {
   readonly leader: NodeId | null;
   readonly reason: FollowerReason;
 }
-/** BecamePreCandidate: the node started a pre-vote round (term unchanged). */
+/** BecamePreCandidateEvent: the node started a pre-vote round (term unchanged). */
 export interface BecamePreCandidateEvent extends EventBase {
   readonly kind: K["BecamePreCandidate"];
 }
-/** BecameCandidate: the node started an election; `transfer` when prompted by TimeoutNow. */
+/** BecameCandidateEvent: the node started an election; `transfer` when prompted by TimeoutNow. */
 export interface BecameCandidateEvent extends EventBase {
   readonly kind: K["BecameCandidate"];
   readonly transfer: boolean;
 }
-/** BecameLeader: the node won the election; `termStartIndex` is its no-op. */
+/** BecameLeaderEvent: the node won the election; `termStartIndex` is its no-op. */
 export interface BecameLeaderEvent extends EventBase {
   readonly kind: K["BecameLeader"];
   readonly termStartIndex: LogIndex;
 }
-/** VoteCast: the node voted for `candidate` in `term` (itself included). */
+/** VoteCastEvent: the node voted for `candidate` in `term` (itself included). */
 export interface VoteCastEvent extends EventBase {
   readonly kind: K["VoteCast"];
   readonly candidate: NodeId;
 }
-/** CommitAdvanced: the commit index moved from `from` to `to`. */
+/** CommitAdvancedEvent: the commit index moved from `from` to `to`. */
 export interface CommitAdvancedEvent extends EventBase {
   readonly kind: K["CommitAdvanced"];
   readonly from: LogIndex;
   readonly to: LogIndex;
 }
-/** LogTruncated: uncommitted entries from `fromIndex` on were replaced by the leader's. */
+/** LogTruncatedEvent: uncommitted entries from `fromIndex` on were replaced by the leader's. */
 export interface LogTruncatedEvent extends EventBase {
   readonly kind: K["LogTruncated"];
   readonly fromIndex: LogIndex;
 }
-/** SnapshotSent: the leader offered its snapshot at `index` to `to`. */
+/** SnapshotSentEvent: the leader offered its snapshot at `index` to `to`. */
 export interface SnapshotSentEvent extends EventBase {
   readonly kind: K["SnapshotSent"];
   readonly to: NodeId;
   readonly index: LogIndex;
 }
-/** SnapshotInstalled: the node reset its log to the leader's snapshot at `index`. */
+/** SnapshotInstalledEvent: the node reset its log to the leader's snapshot at `index`. */
 export interface SnapshotInstalledEvent extends EventBase {
   readonly kind: K["SnapshotInstalled"];
   readonly index: LogIndex;
   readonly snapshotTerm: Term;
 }
-/** SnapshotIgnored: a snapshot at or below the commit index was ignored. */
+/** SnapshotIgnoredEvent: a snapshot at or below the commit index was ignored. */
 export interface SnapshotIgnoredEvent extends EventBase {
   readonly kind: K["SnapshotIgnored"];
   readonly index: LogIndex;
   readonly commit: LogIndex;
 }
-/** Compacted: the log was compacted after the user's snapshot at `snapshotIndex`. */
+/** CompactedEvent: the log was compacted after the user's snapshot at `snapshotIndex`. */
 export interface CompactedEvent extends EventBase {
   readonly kind: K["Compacted"];
   readonly snapshotIndex: LogIndex;
   readonly compactedThrough: LogIndex;
 }
-/** TransferStarted: the leader began handing leadership to `target`. */
+/** TransferStartedEvent: the leader began handing leadership to `target`. */
 export interface TransferStartedEvent extends EventBase {
   readonly kind: K["TransferStarted"];
   readonly target: NodeId;
 }
-/** TransferAborted: the leadership transfer to `target` ended without success. */
+/** TransferAbortedEvent: the leadership transfer to `target` ended without success. */
 export interface TransferAbortedEvent extends EventBase {
   readonly kind: K["TransferAborted"];
   readonly target: NodeId;
   readonly reason: TransferAbortReason;
 }
-/** TransferCompleted: the leader stepped down for `target`, which campaigned in a newer term. */
+/** TransferCompletedEvent: the leader stepped down for `target`, which campaigned in a newer term. */
 export interface TransferCompletedEvent extends EventBase {
   readonly kind: K["TransferCompleted"];
   readonly target: NodeId;
@@ -134,13 +134,13 @@ export interface ProposalRefusedEvent extends EventBase {
   readonly message: string;
 }
 
-/** LogLossDetected: a follower was told of a commit beyond its log: it lost acknowledged entries. */
+/** LogLossDetectedEvent: a follower was told of a commit beyond its log: it lost acknowledged entries. */
 export interface LogLossDetectedEvent extends EventBase {
   readonly kind: K["LogLossDetected"];
   readonly lastIndex: LogIndex;
   readonly leaderCommit: LogIndex;
 }
-/** MatchReset: the leader lowered a follower's match after a rejection below it. */
+/** MatchResetEvent: the leader lowered a follower's match after a rejection below it. */
 export interface MatchResetEvent extends EventBase {
   readonly kind: K["MatchReset"];
   readonly peer: NodeId;
