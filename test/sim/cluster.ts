@@ -13,7 +13,15 @@ import { SimNetwork, Verdict, type Packet } from "./network";
 import { SimNode, type NodeHooks } from "./node";
 import type { SimOptions } from "./options";
 import type { SimPrng } from "./prng";
-import { MessageType, ProposalError, ProposalTooLargeError, Role, type Message, type NodeId } from "./raft";
+import {
+  MessageType,
+  ProposalError,
+  ProposalTooLargeError,
+  Role,
+  TraceEventKind,
+  type Message,
+  type NodeId,
+} from "./raft";
 import { ChunkOutcome, SnapshotTransfers, type SnapshotTransfer } from "./transfer";
 
 /** Mutation deliberately breaks the simulated world, to prove the checkers catch the damage. */
@@ -95,7 +103,10 @@ export class SimCluster {
       snapshotInstalled: (node, state) => this.checkers.observeSnapshotInstall(node.id, state.index, state.chain),
       restarted: (node, state) => this.checkers.observeRestart(node.id, state.index, state.chain),
       events: (node, events) => {
-        for (const event of events) this.digest.add(`e${node.id}:${event.kind}:${event.term}`);
+        for (const event of events) {
+          this.digest.add(`e${node.id}:${event.kind}:${event.term}`);
+          if (event.kind === TraceEventKind.BecameLeader) this.checkers.observeLeaderEvent(node.id, event.term);
+        }
       },
     };
   }
@@ -292,6 +303,12 @@ export class SimCluster {
     node.liveCore().transferLeadership(target);
     node.pump();
     this.endStep(`T${node.id}>${target}`);
+  }
+
+  /** pause stops a node's process for `ticks` ticks (SIGSTOP); packets to it wait. */
+  pause(node: SimNode, ticks: number): void {
+    node.pausedUntilTick = this.nowTicks + ticks;
+    this.endStep(`Z${node.id}:${ticks}`);
   }
 
   /** campaign makes a node start an election at once. */

@@ -10,7 +10,7 @@
  */
 import { ViolationError, Property, type LogView } from "./checkers/violation";
 import { chainHash, CHAIN_HASH_EMPTY } from "./hash";
-import type { Entry, HardState, LogIndex, SnapshotMeta, Term } from "./raft";
+import { assertNever, type Entry, type HardState, type LogIndex, type SnapshotMeta, type Term } from "./raft";
 
 /** SmState is the whole simulated state machine: a chain hash over the applied entries. */
 export interface SmState {
@@ -89,6 +89,8 @@ export class DiskState implements LogView {
         this.baseIndex = op.throughIndex;
         this.baseChain = op.chain;
         return;
+      default:
+        assertNever(op);
     }
   }
 }

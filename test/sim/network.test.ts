@@ -45,6 +45,15 @@ describe("SimNetwork", () => {
     expect([orderFor(7), orderFor(8), orderFor(9)].some((order) => order.join() !== "1,2,3,4,5,6,7,8")).toBe(true);
   });
 
+  it("requeues a due packet until a later tick (its receiver is paused)", () => {
+    const network = new SimNetwork(NODES, new SimPrng(12), CLEAN);
+    const [packet] = sendHeartbeat(network, "n1", "n2", 0);
+    const [due] = network.takeDue(2);
+    network.requeue(due as Packet, 9);
+    expect(network.takeDue(8)).toEqual([]);
+    expect(network.takeDue(9)).toEqual([{ ...packet, deliverAtTick: 9 }]);
+  });
+
   it("draws delays within [min, max]", () => {
     const network = new SimNetwork(NODES, new SimPrng(3), { ...CLEAN, packetDelayTicksMin: 1, packetDelayTicksMax: 4 });
     const delays = new Set<number>();

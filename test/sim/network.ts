@@ -96,6 +96,11 @@ export class SimNetwork {
     return this.prng.shuffle(due);
   }
 
+  /** requeue puts a due packet back until `deliverAtTick` (its receiver is paused). */
+  requeue(packet: Packet, deliverAtTick: number): void {
+    this.inFlight.push({ ...packet, deliverAtTick });
+  }
+
   /** judge decides the fate of a due packet: delivered, lost by the loss rate, or on a cut link. */
   judge(packet: Packet): Verdict {
     if (!this.linkUp(packet.from, packet.to)) return Verdict.LinkDown;

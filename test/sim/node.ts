@@ -40,6 +40,8 @@ export class SimNode {
   /** incarnation counts starts; a snapshot report goes only to the incarnation that sent it. */
   incarnation = 0;
   sm: SmState = SM_EMPTY;
+  /** pausedUntilTick: the process is stopped (SIGSTOP) before this tick. */
+  pausedUntilTick = 0;
   private inflight: { ready: Ready; syncAtTick: number } | null = null;
   private readonly staged = new Map<string, StoredSnapshot>();
 
@@ -59,6 +61,11 @@ export class SimNode {
 
   get alive(): boolean {
     return this.core !== null;
+  }
+
+  /** running says whether the node is up and not paused at `nowTicks`. */
+  running(nowTicks: number): boolean {
+    return this.core !== null && nowTicks >= this.pausedUntilTick;
   }
 
   /** liveCore returns the core of a running node. */
@@ -91,6 +98,7 @@ export class SimNode {
   /** crash loses the core, the in-flight Ready, staged snapshots and unsynced writes. */
   crash(keepsUnsynced: boolean): void {
     this.core = null;
+    this.pausedUntilTick = 0;
     this.inflight = null;
     this.staged.clear();
     this.disk.crash(keepsUnsynced);

@@ -41,6 +41,10 @@ export interface FaultOptions {
   syncDelayTicksMax: number;
   /** tickSkipProbability: a node's clock misses a tick (clock drift between nodes). */
   tickSkipProbability: number;
+  /** pauseProbability: a node's process stops (SIGSTOP): no ticks, syncs or deliveries, while
+   * packets to it queue up and arrive in a burst when it resumes. */
+  pauseProbability: number;
+  pauseTicksMax: number;
 }
 
 /** WorkloadOptions are the per-tick probabilities of client and operator actions. */
@@ -147,6 +151,8 @@ function faultSwarm(prng: SimPrng, nodeCount: number): FaultOptions {
     crashKeepsUnsyncedProbability: prng.probability(0.5),
     syncDelayTicksMax: prng.nextInt(4),
     tickSkipProbability: prng.probability(0.2),
+    pauseProbability: prng.probability(0.02),
+    pauseTicksMax: prng.rangeInclusive(5, 60),
   };
 }
 

@@ -10,7 +10,7 @@ import { ViolationError, type Violation } from "./checkers/violation";
 import { Mutation, SimCluster } from "./cluster";
 import { optionsSwarm, SAFETY_TICKS_DEFAULT, type SafetyTicksBounds, type SimOptions } from "./options";
 import { SimPrng } from "./prng";
-import { Role } from "./raft";
+import { assertNever, Role } from "./raft";
 import { ScheduleGenerator, type Action, type NodeView } from "./schedule";
 
 /** FailureClass names how a run failed; each has its own CLI exit code. */
@@ -54,7 +54,7 @@ function perform(cluster: SimCluster, action: Action): void {
   switch (action.kind) {
     case "propose": {
       const node = cluster.node(action.node);
-      if (node.alive) cluster.propose(node, action.bytes, action.fencedTerm);
+      if (node.running(cluster.nowTicks)) cluster.propose(node, action.bytes, action.fencedTerm);
       return;
     }
     case "crash":
@@ -65,17 +65,24 @@ function perform(cluster: SimCluster, action: Action): void {
       return;
     case "snapshot": {
       const node = cluster.node(action.node);
-      if (node.alive) cluster.snapshot(node, action.trailingEntriesKept);
+      if (node.running(cluster.nowTicks)) cluster.snapshot(node, action.trailingEntriesKept);
       return;
     }
     case "transfer": {
       const node = cluster.node(action.node);
-      if (node.alive && node.liveCore().status().role === Role.Leader) cluster.transferLeadership(node, action.target);
+      if (node.running(cluster.nowTicks) && node.liveCore().status().role === Role.Leader) {
+        cluster.transferLeadership(node, action.target);
+      }
       return;
     }
     case "campaign": {
       const node = cluster.node(action.node);
-      if (node.alive) cluster.campaign(node);
+      if (node.running(cluster.nowTicks)) cluster.campaign(node);
+      return;
+    }
+    case "pause": {
+      const node = cluster.node(action.node);
+      if (node.running(cluster.nowTicks)) cluster.pause(node, action.ticks);
       return;
     }
     case "partition":
@@ -87,6 +94,8 @@ function perform(cluster: SimCluster, action: Action): void {
     case "heal":
       cluster.heal();
       return;
+    default:
+      assertNever(action);
   }
 }
 
@@ -94,13 +103,18 @@ function perform(cluster: SimCluster, action: Action): void {
 function runTick(cluster: SimCluster, schedule: ScheduleGenerator, actions: readonly Action[]): void {
   cluster.nowTicks++;
   for (const action of actions) perform(cluster, action);
+  const now = cluster.nowTicks;
   for (const node of cluster.nodes) {
-    if (node.alive && !schedule.tickSkipped()) cluster.tick(node);
+    if (node.running(now) && !schedule.tickSkipped()) cluster.tick(node);
   }
   for (const node of cluster.nodes) {
-    if (node.alive && node.syncDue(cluster.nowTicks)) cluster.completeSync(node);
+    if (node.running(now) && node.syncDue(now)) cluster.completeSync(node);
   }
-  for (const packet of cluster.network.takeDue(cluster.nowTicks)) cluster.deliver(packet);
+  for (const packet of cluster.network.takeDue(now)) {
+    const receiver = cluster.node(packet.to);
+    if (receiver.alive && !receiver.running(now)) cluster.network.requeue(packet, receiver.pausedUntilTick);
+    else cluster.deliver(packet);
+  }
 }
 
 /** livenessPhase heals everything and waits for a leader to commit a final proposal everywhere. */
@@ -111,7 +125,10 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string
   } else {
     cluster.heal();
   }
-  for (const node of cluster.nodes) if (!node.alive) cluster.restart(node);
+  for (const node of cluster.nodes) {
+    node.pausedUntilTick = 0;
+    if (!node.alive) cluster.restart(node);
+  }
   let final: { index: number; term: number } | null = null;
   const deadline = cluster.nowTicks + cluster.options.convergenceTicksMax;
   while (cluster.nowTicks < deadline) {

@@ -17,6 +17,7 @@ export type Action =
   | { readonly kind: "snapshot"; readonly node: NodeId; readonly trailingEntriesKept: number }
   | { readonly kind: "transfer"; readonly node: NodeId; readonly target: NodeId }
   | { readonly kind: "campaign"; readonly node: NodeId }
+  | { readonly kind: "pause"; readonly node: NodeId; readonly ticks: number }
   | { readonly kind: "partition"; readonly groups: readonly (readonly NodeId[])[]; readonly oneWay: boolean }
   | { readonly kind: "cutLink"; readonly from: NodeId; readonly to: NodeId; readonly bothWays: boolean }
   | { readonly kind: "heal" };
@@ -86,8 +87,13 @@ export class ScheduleGenerator {
     }
     const alive = nodes.filter((node) => node.alive);
     const crashed = nodes.length - alive.length;
-    if (alive.length === 0 || crashed >= faults.crashedNodesMax || !this.prng.chance(faults.crashProbability)) return;
+    const faultProbability = faults.crashProbability + faults.pauseProbability;
+    if (alive.length === 0 || crashed >= faults.crashedNodesMax || !this.prng.chance(faultProbability)) return;
     const victim = this.prng.pick(alive);
+    if (this.prng.chance(faults.pauseProbability / (faults.crashProbability + faults.pauseProbability))) {
+      actions.push({ kind: "pause", node: victim.id, ticks: this.prng.rangeInclusive(1, faults.pauseTicksMax) });
+      return;
+    }
     const keepsUnsynced = this.prng.chance(faults.crashKeepsUnsyncedProbability);
     const delay = this.prng.rangeInclusive(faults.restartDelayTicksMin, faults.restartDelayTicksMax);
     this.restartAtTick.set(victim.id, nowTicks + delay);

@@ -69,6 +69,12 @@ export class Checkers {
     this.record(this.appendOnly.observe(node, true, status.term, log));
   }
 
+  /** observeLeaderEvent records a becameLeader trace event, which sees leaderships too short
+   * to outlive the step they started in. */
+  observeLeaderEvent(node: string, term: number): void {
+    this.record(this.election.observeLeader(node, term));
+  }
+
   /** observeEntriesWritten is called when `node` writes entries to its disk. */
   observeEntriesWritten(node: string, entries: readonly WrittenEntry[]): void {
     this.record(this.logMatching.observeEntries(node, entries));

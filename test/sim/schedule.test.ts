@@ -1,0 +1,75 @@
+/** ScheduleGenerator: deterministic plans that respect crash bounds and only target live nodes. */
+import { describe, expect, it } from "vitest";
+import { optionsSwarm, type SimOptions } from "./options";
+import { SimPrng } from "./prng";
+import { ScheduleGenerator, type Action, type NodeView } from "./schedule";
+
+const NODES: NodeView[] = [
+  { id: "n1", alive: true, isLeader: true, term: 4 },
+  { id: "n2", alive: true, isLeader: false, term: 4 },
+  { id: "n3", alive: false, isLeader: false, term: 0 },
+];
+
+function busyOptions(): SimOptions {
+  const options = optionsSwarm(new SimPrng(1));
+  return {
+    ...options,
+    nodeCount: 3,
+    faults: { ...options.faults, crashProbability: 1, pauseProbability: 0, crashedNodesMax: 2, partitionProbability: 1 },
+    workload: { ...options.workload, proposeProbability: 1, proposeAnywhereProbability: 0, snapshotProbability: 1, transferProbability: 1 },
+  };
+}
+
+function plan(seed: number, ticks: number, options: SimOptions): Action[][] {
+  const schedule = new ScheduleGenerator(new SimPrng(seed), options);
+  return Array.from({ length: ticks }, (_, tick) => schedule.planTick(tick + 1, NODES, false));
+}
+
+describe("ScheduleGenerator", () => {
+  it("plans the same actions for the same seed and different ones for another", () => {
+    const options = optionsSwarm(new SimPrng(5));
+    expect(plan(3, 50, options)).toEqual(plan(3, 50, options));
+    expect(JSON.stringify(plan(3, 50, busyOptions()))).not.toBe(JSON.stringify(plan(4, 50, busyOptions())));
+  });
+
+  it("sends proposals to the leader, sized up to entryBytesMax unless oversized on purpose", () => {
+    const options = busyOptions();
+    const proposals = plan(6, 40, options)
+      .flat()
+      .filter((action) => action.kind === "propose");
+    expect(proposals.length).toBeGreaterThan(0);
+    for (const proposal of proposals) {
+      expect(proposal.node).toBe("n1");
+      expect(proposal.bytes).toBeGreaterThanOrEqual(8);
+      expect(proposal.bytes).toBeLessThanOrEqual(options.raft.entryBytesMax + 32);
+    }
+  });
+
+  it("crashes only live nodes, never beyond crashedNodesMax, and restarts them after their delay", () => {
+    const options = busyOptions();
+    const schedule = new ScheduleGenerator(new SimPrng(7), options);
+    const first = schedule.planTick(1, NODES, false);
+    const crash = first.find((action) => action.kind === "crash");
+    expect(crash?.kind === "crash" && ["n1", "n2"].includes(crash.node)).toBe(true);
+    const crashedId = crash?.kind === "crash" ? crash.node : "";
+    const afterCrash = NODES.map((node) => (node.id === crashedId ? { ...node, alive: false } : node));
+    const second = schedule.planTick(2, afterCrash, false);
+    expect(second.filter((action) => action.kind === "crash")).toEqual([]);
+    const maxDelay = options.faults.restartDelayTicksMax;
+    const restarts: string[] = [];
+    for (let tick = 3; tick <= 2 + maxDelay; tick++) {
+      for (const action of schedule.planTick(tick, afterCrash, false)) if (action.kind === "restart") restarts.push(action.node);
+    }
+    expect(restarts).toEqual([crashedId]);
+  });
+
+  it("transfers leadership from the leader to another node and partitions every node into groups", () => {
+    const actions = plan(8, 20, busyOptions()).flat();
+    const transfers = actions.filter((action) => action.kind === "transfer");
+    expect(transfers.length).toBeGreaterThan(0);
+    for (const transfer of transfers) expect(transfer.node === "n1" && transfer.target !== "n1").toBe(true);
+    const partitions = actions.filter((action) => action.kind === "partition");
+    expect(partitions.length).toBeGreaterThan(0);
+    for (const partition of partitions) expect(partition.groups.flat().sort()).toEqual(["n1", "n2", "n3"]);
+  });
+});
