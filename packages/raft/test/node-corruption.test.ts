@@ -47,6 +47,31 @@ describe("raft node - checksum corruption", () => {
     expect(cluster.sm(victim).values).toHaveLength(350);
   });
 
+  it("a repairing node does not vote, so it cannot help elect a leader that may lack its entries", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    const indexes = await proposeAll(leader, 0, 200, 20);
+    await cluster.waitApplied(Math.max(...indexes));
+    const [victim, other] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
+    for (const id of cluster.ids) await cluster.stopNode(id, "stop");
+    await flipByte(cluster.dirs.get(victim)!, logKey(100), 11);
+
+    const { logger, records } = capturingLogger();
+    await cluster.open(victim, logger);
+    await cluster.open(other);
+    await new Promise((r) => setTimeout(r, 1500));
+    // The other node campaigns, but only the repairing node could give it a majority.
+    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain("leader");
+    expect(cluster.node(victim).status().repairing).toBe(true);
+    expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === other)).toBe(true);
+
+    await cluster.open(leader.id);
+    await cluster.waitForLeader();
+    await waitFor(() => !cluster!.node(victim).status().repairing, "repair complete", 10_000);
+    await cluster.waitApplied(Math.max(...indexes));
+    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+  });
+
   it("a flipped byte in a stored snapshot chunk drops snapshot and log; the leader's snapshot repairs it", async () => {
     cluster = await TestCluster.start(["n1", "n2", "n3"], { snapshotEntries: 200, snapshotTrailingEntries: 20, snapshotChunkBytes: 512 });
     const leader = await cluster.waitForLeader();
