@@ -70,6 +70,7 @@ export function publishAtomic(
     registry.release(batch);
     return res.abandon(batchId, AbandonReason.Incomplete, apiError("AtomicPublishIncompleteBatchErr"));
   }
+  assert(batch.msgs.length === batch.lseq - 1, "staged messages out of step with the batch sequence");
   if (size > BigInt(limits.batchMsgsMax)) {
     registry.release(batch);
     return res.abandon(batchId, AbandonReason.Large, tooLarge(limits.batchMsgsMax));
@@ -105,6 +106,7 @@ function commitBatch(
   assert(batch.msgs.length >= 1, "commit of an empty batch");
   const inflight = ctx.inflightFor(res.stream, view);
   const clseq = ctx.clusteredLastSeq(view, inflight);
+  assert(clseq >= view.lastSeq, "clustered sequence behind the applied state");
   const diff = new StagedDiff();
   const msgs: BatchMsg[] = [];
   let lastMsgId = "";
@@ -160,6 +162,7 @@ function commitBatch(
     bytes,
     op,
   };
+  assert(proposal.lastSeq - proposal.firstSeq + 1 === batch.msgs.length, "proposal does not cover the batch");
   const accepted = ctx.propose(bytes, infoOf(proposal));
   if (accepted) inflight.merge(diff, proposal.firstSeq, proposal.lastSeq, lastMsgId);
   return res.proposed(proposal, accepted);

@@ -5,6 +5,7 @@
  * against the stored-or-in-flight last message id, because Flotilla's apply never refuses.
  */
 import { apiError, encodeOp, type MsgOp } from "@flotilla/stream";
+import { assert } from "./assert";
 import { infoOf } from "./atomic";
 import { checkMessage } from "./checks";
 import { HeaderName, headerValue } from "./headers";
@@ -23,6 +24,7 @@ export function publishPlain(
 ): PublishOutcome {
   const inflight = ctx.inflightFor(res.stream, view);
   const clseq = ctx.clusteredLastSeq(view, inflight);
+  assert(clseq >= view.lastSeq, "clustered sequence behind the applied state");
   const diff = new StagedDiff();
   const input = { subject: msg.subject, rawSubject: msg.subject, headers: msg.headers, data: msg.data };
   const checked = checkMessage({ view, inflight }, diff, input, clseq);
