@@ -11,7 +11,7 @@ import {
   OP_CODEC_VERSION,
   SUBJECT_BYTES_MAX,
 } from "./limits";
-import type { BatchMsg, MsgFields, RollupValue, StreamOp } from "./ops";
+import type { BatchMsg, BatchOp, MsgFields, MsgOp, OpKindValue, RollupValue, StreamOp } from "./ops";
 import { CODE_KINDS, OpDecodeError, opPackr } from "./ops-wire";
 
 type Wire = readonly unknown[];
@@ -112,10 +112,48 @@ function batchMsgs(wire: Wire, where: string): BatchMsg[] {
   });
 }
 
+const ARITY: Record<OpKindValue, number> = {
+  "stream.create": 2,
+  "stream.update": 2,
+  "stream.delete": 2,
+  msg: 11,
+  batch: 7,
+  purge: 5,
+  "msg.delete": 3,
+  expire: 3,
+};
+
+function msgOp(wire: Wire): MsgOp {
+  const op: MsgOp = {
+    op: "msg",
+    stream: streamName(wire, 1, "msg.stream"),
+    seq: int(wire, 2, "msg.seq", 1),
+    timestampNs: nanos(wire, 3, "msg.timestampNs"),
+    ...msgFields(wire, 5, "msg"),
+  };
+  const reply = optStr(wire, 4, "msg.reply");
+  if (reply !== undefined) op.reply = reply;
+  return op;
+}
+
+function batchOp(wire: Wire): BatchOp {
+  const op: BatchOp = {
+    op: "batch",
+    stream: streamName(wire, 1, "batch.stream"),
+    batchId: str(wire, 2, "batch.batchId"),
+    firstSeq: int(wire, 3, "batch.firstSeq", 1),
+    timestampNs: nanos(wire, 4, "batch.timestampNs"),
+    msgs: batchMsgs(wire, "batch"),
+  };
+  const reply = optStr(wire, 5, "batch.reply");
+  if (reply !== undefined) op.reply = reply;
+  return op;
+}
+
 function wireToOp(wire: Wire): StreamOp {
   const kind = CODE_KINDS.get(wire[0] as number);
   if (kind === undefined) fail("kind", `unknown op code ${String(wire[0])}`);
-  const arity = { "stream.create": 2, "stream.update": 2, "stream.delete": 2, msg: 11, batch: 7, purge: 5, "msg.delete": 3, expire: 3 }[kind];
+  const arity = ARITY[kind];
   if (wire.length !== arity) fail(kind, `expected ${arity} elements, got ${wire.length}`);
   switch (kind) {
     case "stream.create":
@@ -123,18 +161,10 @@ function wireToOp(wire: Wire): StreamOp {
       return { op: kind, config: config(wire, kind) };
     case "stream.delete":
       return { op: kind, stream: streamName(wire, 1, `${kind}.stream`) };
-    case "msg": {
-      const op = { op: kind, stream: streamName(wire, 1, "msg.stream"), seq: int(wire, 2, "msg.seq", 1), timestampNs: nanos(wire, 3, "msg.timestampNs"), ...msgFields(wire, 5, "msg") } as StreamOp & { reply?: string };
-      const reply = optStr(wire, 4, "msg.reply");
-      if (reply !== undefined) op.reply = reply;
-      return op;
-    }
-    case "batch": {
-      const op = { op: kind, stream: streamName(wire, 1, "batch.stream"), batchId: str(wire, 2, "batch.batchId"), firstSeq: int(wire, 3, "batch.firstSeq", 1), timestampNs: nanos(wire, 4, "batch.timestampNs"), msgs: batchMsgs(wire, "batch") } as StreamOp & { reply?: string };
-      const reply = optStr(wire, 5, "batch.reply");
-      if (reply !== undefined) op.reply = reply;
-      return op;
-    }
+    case "msg":
+      return msgOp(wire);
+    case "batch":
+      return batchOp(wire);
     case "purge":
       return purgeOp(wire);
     case "msg.delete":

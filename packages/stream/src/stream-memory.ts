@@ -98,8 +98,10 @@ export class StreamMemory implements StreamView {
     return this.subjects.get(subject)?.size ?? 0;
   }
 
-  dedupe(msgId: string): DedupeEntry | undefined {
-    return this.window.get(msgId);
+  dedupe(msgId: string, nowNs?: Nanos): DedupeEntry | undefined {
+    const entry = this.window.get(msgId);
+    if (entry === undefined || nowNs === undefined) return entry;
+    return entry.timestampNs <= nowNs - BigInt(this.config.duplicate_window) ? undefined : entry;
   }
 
   messageSize(subject: string, headers: Uint8Array | null, data: Uint8Array): Bytes {

@@ -54,8 +54,12 @@ export interface StreamView {
   subjectLastSeq(subjectOrFilter: string): Seq;
   /** subjectMsgCount returns how many messages a literal subject holds. */
   subjectMsgCount(subject: string): number;
-  /** dedupe returns the window entry for `msgId`, if it is still in the window. */
-  dedupe(msgId: string): DedupeEntry | undefined;
+  /**
+   * dedupe returns the window entry for `msgId`. Entries leave the window when an applied
+   * entry's time passes them, so without `nowNs` an entry older than duplicate_window may
+   * still be returned; with `nowNs` (the leader's clock) such an entry counts as gone.
+   */
+  dedupe(msgId: string, nowNs?: Nanos): DedupeEntry | undefined;
   /** messageSize returns the bytes a message accounts for in this stream (see messageSize). */
   messageSize(subject: string, headers: Uint8Array | null, data: Uint8Array): Bytes;
   /** getMessage reads the message at `seq`, or undefined when it does not exist. */

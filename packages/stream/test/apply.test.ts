@@ -221,6 +221,8 @@ describe("apply: expiry by the times carried in entries", () => {
     await a.apply(msg("S", 1, "s.a", { timestampNs: T0, msgId: "one" }));
     await a.apply(msg("S", 2, "s.a", { timestampNs: T0 + 5n * SECOND_NS, msgId: "two" }));
     expect(view.dedupe("one")).toEqual({ seq: 1, timestampNs: T0 });
+    expect(view.dedupe("one", T0 + 9n * SECOND_NS)).toEqual({ seq: 1, timestampNs: T0 });
+    expect(view.dedupe("one", T0 + 10n * SECOND_NS)).toBeUndefined();
     await a.apply({ op: "expire", stream: "S", nowNs: T0 + 9n * SECOND_NS });
     expect(view.dedupe("one")).toEqual({ seq: 1, timestampNs: T0 });
     await a.apply(msg("S", 3, "s.a", { timestampNs: T0 + 10n * SECOND_NS }));
