@@ -2,6 +2,8 @@
  * The deterministic simulation over many seeds: Raft's safety properties hold after every
  * step, the healed cluster converges, and a seed replays exactly.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Property } from "./checkers/violation";
 import { Mutation } from "./cluster";
@@ -82,5 +84,13 @@ describe("simulation", () => {
       expect(result.violation?.property).toBe(Property.DurableBeforeSent);
       expect(runSeed(seed).failure).toBeNull();
     }
+  });
+
+  it("reads no clock and no ambient randomness anywhere under test/sim", () => {
+    const root = fileURLToPath(new URL(".", import.meta.url));
+    const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
+    expect(files).toContain("run.ts");
+    const offenders = files.filter((file) => /Math\.random\(|Date\.now\(|new Date\(|performance\.now\(/.test(readFileSync(root + file, "utf8")));
+    expect(offenders).toEqual([]);
   });
 });
