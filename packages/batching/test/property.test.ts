@@ -2,7 +2,9 @@
  * Property test: random sequences of plain publishes and atomic batches (with random
  * Nats-Msg-Id, expected-sequence and rollup headers, random stream limits, and random batch
  * faults) go through the BatchingLeader and the real StreamStore, and must always agree with
- * the plain reference model in support/model.ts. A batch that fails leaves the store exactly as
+ * the plain reference model in support/model.ts. Batch faults cover every abandonment path the
+ * client can cause (gap, invalid commit, timeout, unsupported API level, too large, failed check
+ * at commit). A batch that fails leaves the store exactly as
  * it was, and after every step no batch and no in-flight accounting is left behind.
  */
 import { describe, expect, it } from "vitest";
@@ -81,7 +83,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc
     .record({
       id: fc.constantFrom("b1", "b2"),
-      msgs: fc.array(message, { minLength: 1, maxLength: 5 }),
+      msgs: fc.array(message, { minLength: 1, maxLength: 6 }),
       commit: fc.constantFrom("1" as const, "eob" as const),
       fault: fc.constantFrom<Fault>(Fault.None, Fault.None, Fault.None, Fault.Gap, Fault.InvalidCommit, Fault.Timeout, Fault.ApiLevel),
     })
@@ -122,6 +124,15 @@ function actualBody(text: string): string | number {
   return parsed.error !== undefined ? parsed.error.err_code : text;
 }
 
+/** BATCH_MSGS_MAX is small so random batches also take the `large` abandonment path. */
+const BATCH_MSGS_MAX = 4;
+
+/** unknownBatchAnswer is nats-server's answer for a message of a batch it does not know. */
+function unknownBatchAnswer(seq: number, commit: string | undefined): number {
+  const size = seq - (commit === "eob" ? 1 : 0);
+  return size > BATCH_MSGS_MAX ? 10199 : 10176;
+}
+
 async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction): Promise<void> {
   const a = {
     ...action,
@@ -131,10 +142,20 @@ async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction):
       headers: resolve(m.spec, model.lastSeq + k, model.lastSeqOf(m.subject)),
     })),
   };
+  const before = await snapshot(rig);
   const staged = a.commit === "1" ? a.msgs.slice(0, -1) : a.msgs;
+  let alive = true;
   for (const [i, m] of staged.entries()) {
-    const out = await rig.publish("P", batchMsg(m.subject, a.id, i + 1, { headers: m.headers, data: m.data, reply: "r" }));
-    expect(out.answers).toEqual([{ subject: "r", data: new Uint8Array(0) }]);
+    const seq = i + 1;
+    const out = await rig.publish("P", batchMsg(m.subject, a.id, seq, { headers: m.headers, data: m.data, reply: "r" }));
+    if (!alive) {
+      expect(out.answers.map((x) => actualBody(body(x)))).toEqual([unknownBatchAnswer(seq, undefined)]);
+    } else if (seq > BATCH_MSGS_MAX) {
+      expect(out.answers.map((x) => actualBody(body(x)))).toEqual([10199]);
+      alive = false;
+    } else {
+      expect(out.answers).toEqual([{ subject: "r", data: new Uint8Array(0) }]);
+    }
   }
   let seq = staged.length + 1;
   const last = a.commit === "1" ? (a.msgs.at(-1) as ModelInput) : { subject: "p.a", headers: [], data: "" };
@@ -146,12 +167,20 @@ async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction):
   if (fault === Fault.InvalidCommit) commit = "0";
   if (fault === Fault.Timeout) rig.clock.advance(10_000);
   if (fault === Fault.ApiLevel) headers = [...headers, ["Nats-Required-Api-Level", "99"]];
-  const before = await snapshot(rig);
   const out = await rig.publish("P", batchMsg(last.subject, a.id, seq, { headers, data: last.data, commit, reply: "r" }));
-  const expected: ModelAnswer =
-    fault === Fault.None
-      ? model.commitBatch(a.msgs.map((m, i) => withBatchHeaders(a.id, i + 1, m, a.commit === "1" && i === a.msgs.length - 1 ? "1" : undefined)), a.commit === "eob")
-      : { kind: "error", errCode: fault === Fault.InvalidCommit ? 10200 : fault === Fault.ApiLevel ? 10185 : 10176 };
+  let expected: ModelAnswer;
+  if (!alive || fault === Fault.Timeout) {
+    expected = { kind: "error", errCode: unknownBatchAnswer(seq, commit) };
+  } else if (fault !== Fault.None) {
+    expected = { kind: "error", errCode: fault === Fault.InvalidCommit ? 10200 : fault === Fault.ApiLevel ? 10185 : 10176 };
+  } else if (a.msgs.length > BATCH_MSGS_MAX) {
+    expected = { kind: "error", errCode: 10199 };
+  } else {
+    const inputs = a.msgs.map((m, i) =>
+      withBatchHeaders(a.id, i + 1, m, a.commit === "1" && i === a.msgs.length - 1 ? "1" : undefined),
+    );
+    expected = model.commitBatch(inputs, a.commit === "eob");
+  }
   expect(out.answers.map((m) => actualBody(body(m)))).toEqual([expectedBody(expected, a.id)]);
   if (expected.kind === "error") expect(await snapshot(rig)).toEqual(before);
 }
@@ -175,7 +204,7 @@ describe("batching + StreamStore agree with the reference model", () => {
   it("for random plain publishes and batches with random headers and faults", async () => {
     await fc.assert(
       fc.asyncProperty(config, fc.array(action, { minLength: 1, maxLength: 10 }), async (cfg, actions) => {
-        const rig = await StoreRig.open();
+        const rig = await StoreRig.open({ batchMsgsMax: BATCH_MSGS_MAX });
         try {
           await rig.createStream({
             name: "P",
