@@ -3,9 +3,10 @@
  * logged, the untrusted part dropped, and the node repaired from the leader with nothing lost.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { logKey, snapKey } from "../src/internal";
-import { capturingLogger, flipByte } from "./helpers";
+import { RaftNode, RaftStorage, StorageCorruptionError, hardKey, logKey, snapKey } from "../src/internal";
+import { capturingLogger, flipByte, removeDir, tempDir } from "./helpers";
 import { TestCluster, proposeAll } from "./node-cluster";
+import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
 
 let cluster: TestCluster | null = null;
@@ -99,5 +100,27 @@ describe("raft node - checksum corruption", () => {
     expect(records.some((r) => r.msg === "raft node: installed snapshot from the leader")).toBe(true);
     expect(cluster.sm(victim).values).toEqual(valuesBefore);
     expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+  });
+
+  it("both hard-state copies corrupt: open refuses with StorageCorruptionError and releases the directory", async () => {
+    const dir = await tempDir("hard");
+    try {
+      const storage = await RaftStorage.open(dir);
+      await storage.load();
+      await storage.persist({ hardState: { term: 3, vote: "n2", commit: 0 }, entries: [], snapshot: null, compactedThrough: null });
+      await storage.close();
+      await flipByte(dir, hardKey(0), 5);
+      await flipByte(dir, hardKey(1), 5);
+      const opening = RaftNode.open({
+        id: "n1", members: ["n1", "n2", "n3"], dataDir: dir, stateMachine: new HashChainStateMachine(),
+        cluster: "test", secret: "s3cret",
+      });
+      await expect(opening).rejects.toThrow(StorageCorruptionError);
+      await expect(opening).rejects.toThrow("storage record H/* is corrupt: both hard-state copies are corrupt");
+      const again = await RaftStorage.open(dir);
+      await again.close();
+    } finally {
+      await removeDir(dir);
+    }
   });
 });

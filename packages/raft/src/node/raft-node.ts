@@ -117,8 +117,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
     const logger = (opts.logger ?? pino({ level: "silent" })).child({ node: opts.id });
     const storage = await RaftStorage.open(opts.dataDir);
-    const recovered = await recover(storage, opts.stateMachine, logger);
-    const core = new RaftCore(RaftNode.config(opts), recovered.restore);
+    let recovered: Awaited<ReturnType<typeof recover>>;
+    let core: RaftCore;
+    try {
+      recovered = await recover(storage, opts.stateMachine, logger);
+      core = new RaftCore(RaftNode.config(opts), recovered.restore);
+    } catch (error) {
+      // Release the directory lock so the operator (or a retry) can open it again.
+      await storage.close();
+      throw error;
+    }
     const transport = opts.transport ?? new TcpTransport({
       id: opts.id, cluster: opts.cluster, secret: opts.secret, logger,
       listen: opts.listen ?? { host: "127.0.0.1", port: 0 },
