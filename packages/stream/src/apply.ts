@@ -23,7 +23,7 @@ import {
   removeAll,
   removeSubject,
 } from "./retention";
-import { StreamMemory } from "./stream-memory";
+import { StreamMemory, type NewMessage } from "./stream-memory";
 import { subjectsOverlap } from "./subjects";
 import type { LogIndex, Nanos, Seq } from "./units";
 
@@ -77,7 +77,9 @@ function storeOne(stream: StreamMemory, ops: LevelOp[], fields: MsgFields, seq: 
   else if (fields.rollup === "sub") removed += removeSubject(stream, ops, fields.subject);
   const ttlDeadlineNs = ttlDeadline(timestampNs, fields.ttlNs);
   const { subject, headers, data } = fields;
-  stream.storeMessage(ops, { seq, timestampNs, subject, headers, data, ttlDeadlineNs });
+  const msg: NewMessage = { seq, timestampNs, subject, headers, data, ttlDeadlineNs };
+  if (fields.msgId !== undefined) msg.msgId = fields.msgId;
+  stream.storeMessage(ops, msg);
   if (fields.msgId !== undefined) stream.addDedupe(ops, fields.msgId, seq, timestampNs);
   removed += enforceSubjectLimit(stream, ops, subject);
   removed += enforceStreamLimits(stream, ops);

@@ -4,7 +4,8 @@
  * Message record (little-endian lengths, version first):
  *   u8 version=1, u64 timestampNs, i64 ttlDeadlineNs (0 none, -1 never), u16 subjectLength,
  *   subject, u8 hasHeaders, u32 headerLength, headers, u32 dataLength, data
- * Sequence state: u8 version=1, u64 firstSeq, u64 lastSeq, u64 lastTimestampNs.
+ * Sequence state: u8 version=1, u64 firstSeq, u64 lastSeq, u64 lastTimestampNs, u16 length +
+ * lastMsgId (UTF-8).
  * The fixed part before the subject lets `open` rebuild the indexes without copying payloads.
  */
 import { assert } from "./assert";
@@ -13,7 +14,7 @@ import type { Nanos, Seq } from "./units";
 
 const RECORD_VERSION = 1;
 const MESSAGE_FIXED_BYTES = 1 + 8 + 8 + 2;
-const SEQ_STATE_BYTES = 1 + 8 + 8 + 8;
+const SEQ_STATE_FIXED_BYTES = 1 + 8 + 8 + 8 + 2;
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
@@ -117,27 +118,36 @@ export interface SeqState {
   lastSeq: Seq;
   /** lastTimestampNs is the time of the last message ever stored (kept after it is removed). */
   lastTimestampNs: Nanos;
+  /** lastMsgId is the Nats-Msg-Id of the last message ever stored ("" when it had none). */
+  lastMsgId: string;
 }
 
 /** encodeSeqState builds the stored bytes of a stream's sequence state. */
 export function encodeSeqState(state: SeqState): Uint8Array {
-  const out = new Uint8Array(SEQ_STATE_BYTES);
+  const msgId = utf8.encode(state.lastMsgId);
+  assert(msgId.length <= 0xffff, "lastMsgId fits u16");
+  const out = new Uint8Array(SEQ_STATE_FIXED_BYTES + msgId.length);
   const view = new DataView(out.buffer);
   out[0] = RECORD_VERSION;
   view.setBigUint64(1, BigInt(state.firstSeq), true);
   view.setBigUint64(9, BigInt(state.lastSeq), true);
   view.setBigUint64(17, state.lastTimestampNs, true);
+  view.setUint16(25, msgId.length, true);
+  out.set(msgId, SEQ_STATE_FIXED_BYTES);
   return out;
 }
 
 /** decodeSeqState reads a stream's sequence state; asserts the record is well formed. */
 export function decodeSeqState(bytes: Uint8Array): SeqState {
-  assert(bytes.length === SEQ_STATE_BYTES && bytes[0] === RECORD_VERSION, "sequence state record");
+  assert(bytes.length >= SEQ_STATE_FIXED_BYTES && bytes[0] === RECORD_VERSION, "sequence state record");
   const view = recordView(bytes);
+  const msgIdLength = view.getUint16(25, true);
+  assert(bytes.length === SEQ_STATE_FIXED_BYTES + msgIdLength, "sequence state record length");
   return {
     firstSeq: Number(view.getBigUint64(1, true)),
     lastSeq: Number(view.getBigUint64(9, true)),
     lastTimestampNs: view.getBigUint64(17, true),
+    lastMsgId: utf8Decoder.decode(bytes.subarray(SEQ_STATE_FIXED_BYTES)),
   };
 }
 

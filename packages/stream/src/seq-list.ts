@@ -66,6 +66,18 @@ export class SeqList {
     return false;
   }
 
+  /** lowerBound returns the lowest sequence >= `seq`, or 0 when there is none. */
+  lowerBound(seq: Seq): Seq {
+    let low = this.head;
+    let high = this.items.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.items[mid] as Seq) < seq) low = mid + 1;
+      else high = mid;
+    }
+    return low < this.items.length ? (this.items[low] as Seq) : 0;
+  }
+
   /** toArray returns the sequences in ascending order (a copy). */
   toArray(): Seq[] {
     return this.items.slice(this.head);

@@ -82,6 +82,7 @@ export async function loadState(db: RangeReader, reader: MessageReader): Promise
     stream.firstSeq = state.firstSeq;
     stream.lastSeq = state.lastSeq;
     stream.lastTimestampNs = state.lastTimestampNs;
+    stream.lastMsgIdValue = state.lastMsgId;
   });
   await forEachOfKind(db, KeyKind.Dedupe, (name, rest, value) => {
     const { timestampNs, msgId } = decodeDedupeKeyRest(rest);

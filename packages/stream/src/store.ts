@@ -86,6 +86,21 @@ export class StreamStore {
     return this.enqueue(() => this.applyNow(raftIndex, op));
   }
 
+  /**
+   * markApplied records a Raft entry that carries no stream op (a leader's empty entry, a
+   * membership change) as applied, so `appliedIndex` follows the log. Returns false for a
+   * replay. One write holding only the applied index.
+   */
+  markApplied(raftIndex: LogIndex): Promise<boolean> {
+    return this.enqueue(async () => {
+      this.checkUsable();
+      assert(Number.isSafeInteger(raftIndex) && raftIndex > 0, `markApplied: bad raft index ${raftIndex}`);
+      if (raftIndex <= this.applied) return false;
+      await this.write([], raftIndex);
+      return true;
+    });
+  }
+
   /** applyEncoded decodes entry bytes (encodeOp) and applies them. Throws OpDecodeError. */
   applyEncoded(raftIndex: LogIndex, bytes: Uint8Array): Promise<ApplyResult> {
     return this.apply(raftIndex, decodeOp(bytes));
@@ -136,15 +151,21 @@ export class StreamStore {
     if (raftIndex <= this.applied) return { kind: "replayed", raftIndex };
     const ops: LevelOp[] = [];
     const result = applyOp({ streams: this.streamsByName, reader: this.reader, ops }, op);
+    await this.write(ops, raftIndex);
+    return result;
+  }
+
+  /** write adds the applied index to `ops` and writes them as one batch. */
+  private async write(ops: LevelOp[], raftIndex: LogIndex): Promise<void> {
     ops.push({ type: "put", key: APPLIED_INDEX_KEY, value: encodeU64Value(raftIndex) });
     this.applied = raftIndex;
     try {
       await this.db.batch(ops);
     } catch (err) {
-      this.unusable = new StoreUnusableError("stream store: a write failed; reopen to rebuild from disk", { cause: err });
+      const message = "stream store: a write failed; reopen to rebuild from disk";
+      this.unusable = new StoreUnusableError(message, { cause: err });
       throw this.unusable;
     }
-    return result;
   }
 
   /**

@@ -35,6 +35,7 @@ export interface NewMessage {
   headers: Uint8Array | null;
   data: Uint8Array;
   ttlDeadlineNs: Nanos;
+  msgId?: string;
 }
 
 const utf8 = new TextEncoder();
@@ -51,6 +52,8 @@ export class StreamMemory implements StreamView {
   firstSeq: Seq;
   lastSeq: Seq;
   lastTimestampNs: Nanos = 0n;
+  /** lastMsgIdValue: the msgId of the last message stored ("" when it had none). */
+  lastMsgIdValue = "";
   bytes: Bytes = 0;
   readonly messages = new Map<Seq, MsgMeta>();
   readonly subjects = new Map<string, SeqList>();
@@ -108,6 +111,26 @@ export class StreamMemory implements StreamView {
     return messageSize(this.config.storage, subject, headers, data);
   }
 
+  lastMsgId(): string {
+    return this.lastMsgIdValue;
+  }
+
+  nextSeq(fromSeq: Seq, filter?: string): Seq {
+    const start = Math.max(fromSeq, this.firstSeq, 1);
+    if (filter === undefined || filter === ">") {
+      for (let seq = start; seq <= this.lastSeq; seq++) if (this.messages.has(seq)) return seq;
+      return 0;
+    }
+    if (!isWildcardFilter(filter)) return this.subjects.get(filter)?.lowerBound(start) ?? 0;
+    let best = 0;
+    for (const [subject, seqs] of this.subjects) {
+      if (!subjectMatches(filter, subject)) continue;
+      const candidate = seqs.lowerBound(start);
+      if (candidate !== 0 && (best === 0 || candidate < best)) best = candidate;
+    }
+    return best;
+  }
+
   async getMessage(seq: Seq): Promise<StoredMessage | undefined> {
     if (!this.messages.has(seq)) return undefined;
     const bytes = await this.reader.readValue(messageKey(this.prefix, seq));
@@ -149,6 +172,7 @@ export class StreamMemory implements StreamView {
     });
     this.lastSeq = msg.seq;
     this.lastTimestampNs = msg.timestampNs;
+    this.lastMsgIdValue = msg.msgId ?? "";
     ops.push({ type: "put", key: messageKey(this.prefix, msg.seq), value: encodeMessageRecord(msg) });
   }
 
@@ -197,7 +221,12 @@ export class StreamMemory implements StreamView {
 
   /** seqStateOp is the Level put that persists first/last sequence and last time. */
   seqStateOp(): LevelOp {
-    const value = encodeSeqState({ firstSeq: this.firstSeq, lastSeq: this.lastSeq, lastTimestampNs: this.lastTimestampNs });
+    const value = encodeSeqState({
+      firstSeq: this.firstSeq,
+      lastSeq: this.lastSeq,
+      lastTimestampNs: this.lastTimestampNs,
+      lastMsgId: this.lastMsgIdValue,
+    });
     return { type: "put", key: seqStateKey(this.prefix), value };
   }
 

@@ -60,6 +60,16 @@ export interface StreamView {
    * still be returned; with `nowNs` (the leader's clock) such an entry counts as gone.
    */
   dedupe(msgId: string, nowNs?: Nanos): DedupeEntry | undefined;
+  /**
+   * lastMsgId returns the Nats-Msg-Id of the last message stored ("" when it had none), for
+   * `Nats-Expected-Last-Msg-Id`. Kept when that message is later removed, as nats-server does.
+   */
+  lastMsgId(): string;
+  /**
+   * nextSeq returns the lowest stored sequence >= fromSeq, on subjects matching `filter` when
+   * given; 0 when there is none (consumers, direct get next_by_subj).
+   */
+  nextSeq(fromSeq: Seq, filter?: string): Seq;
   /** messageSize returns the bytes a message accounts for in this stream (see messageSize). */
   messageSize(subject: string, headers: Uint8Array | null, data: Uint8Array): Bytes;
   /** getMessage reads the message at `seq`, or undefined when it does not exist. */

@@ -250,6 +250,43 @@ describe("next expiry time for the leader's expire proposals", () => {
   });
 });
 
+describe("reads for expected-last-msg-id, consumers and direct get", () => {
+  it("lastMsgId is the id of the last message stored, kept after it is removed and on reopen", async () => {
+    const { a, view } = await setup({});
+    expect(view.lastMsgId()).toBe("");
+    await a.apply(msg("S", 1, "s.a", { msgId: "x" }));
+    expect(view.lastMsgId()).toBe("x");
+    await a.apply({ op: "msg.delete", stream: "S", seq: 1 });
+    expect(view.lastMsgId()).toBe("x");
+    await a.apply(msg("S", 2, "s.a"));
+    expect(view.lastMsgId()).toBe("");
+  });
+
+  it("nextSeq finds the next stored sequence, optionally on a subject or filter", async () => {
+    const { a, view } = await setup({});
+    const subjects = ["s.a", "s.b", "s.a", "s.c.d", "s.b"];
+    for (const [i, subject] of subjects.entries()) await a.apply(msg("S", i + 1, subject));
+    await a.apply({ op: "msg.delete", stream: "S", seq: 2 });
+    expect([0, 1, 2, 3, 6].map((from) => view.nextSeq(from))).toEqual([1, 1, 3, 3, 0]);
+    expect([1, 2, 4].map((from) => view.nextSeq(from, "s.b"))).toEqual([5, 5, 5]);
+    expect(view.nextSeq(4, "s.a")).toBe(0);
+    expect(view.nextSeq(2, "s.*")).toBe(3);
+    expect(view.nextSeq(4, "s.c.*")).toBe(4);
+    expect(view.nextSeq(1, "x.>")).toBe(0);
+    expect(view.nextSeq(2, ">")).toBe(3);
+  });
+
+  it("markApplied advances the applied index without touching streams, and is replay-safe", async () => {
+    const { store, a } = await setup({});
+    await a.apply(msg("S", 1, "s.a"));
+    expect(await store.markApplied(10)).toBe(true);
+    expect(store.appliedIndex).toBe(10);
+    expect(await store.markApplied(10)).toBe(false);
+    expect(await store.apply(9, msg("S", 2, "s.a"))).toEqual({ kind: "replayed", raftIndex: 9 });
+    expect(store.view("S")?.state().messages).toBe(1);
+  });
+});
+
 describe("apply: stream admin ops", () => {
   it("create is idempotent for an identical config and refuses a different one or an overlap", async () => {
     const { a } = await setup({});

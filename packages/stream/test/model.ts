@@ -29,6 +29,7 @@ export class StreamModel {
   emptyFirst: number;
   last: number;
   lastTs = 0n;
+  lastMsgId = "";
   dedupe = new Map<string, { seq: number; timestampNs: bigint }>();
 
   constructor(readonly cfg: StreamConfig) {
@@ -86,6 +87,7 @@ export class StreamModel {
     this.msgs.push({ seq, subject: m.subject, headers: m.headers, data: m.data, ts, ttlDeadline });
     this.last = seq;
     this.lastTs = ts;
+    this.lastMsgId = m.msgId ?? "";
     if (m.msgId !== undefined) this.dedupe.set(m.msgId, { seq, timestampNs: ts });
     const perSubject = this.cfg.max_msgs_per_subject;
     if (perSubject > 0 && this.cfg.discard_new_per_subject !== true) {
@@ -138,6 +140,11 @@ export class StreamModel {
       num_subjects: subjects.size,
       num_deleted: this.msgs.length === 0 ? 0 : this.last - this.first + 1 - this.msgs.length,
     };
+  }
+
+  nextSeq(from: number, filter: string | undefined): number {
+    const found = this.msgs.find((m) => m.seq >= from && (filter === undefined || subjectMatches(filter, m.subject)));
+    return found?.seq ?? 0;
   }
 
   lastSeqFor(filter: string): number {

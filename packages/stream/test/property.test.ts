@@ -85,6 +85,11 @@ async function compare(view: StreamView, model: StreamModel): Promise<void> {
   expect(stored).toEqual(model.msgs);
   for (const id of IDS) expect(view.dedupe(id)).toEqual(model.dedupe.get(id));
   for (const filter of FILTERS) expect(view.subjectLastSeq(filter)).toBe(model.lastSeqFor(filter));
+  expect(view.lastMsgId()).toBe(model.lastMsgId);
+  for (const from of [0, model.first + 1, model.last - 2]) {
+    expect(view.nextSeq(from)).toBe(model.nextSeq(from, undefined));
+    for (const filter of FILTERS) expect(view.nextSeq(from, filter)).toBe(model.nextSeq(from, filter));
+  }
   for (const subject of SUBJECTS) expect(view.subjectMsgCount(subject)).toBe(model.msgs.filter((m) => m.subject === subject).length);
 }
 
