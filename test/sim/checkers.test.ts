@@ -220,7 +220,8 @@ describe("DurabilityChecker", () => {
     expect(checker.observeSend("n1", { kind: "voteGranted", term: 3, candidate: "n2" }, { term: 3, vote: "n2", lastIndex: 0 })).toBeNull();
     expect(checker.observeSend("n1", { kind: "voteGranted", term: 3, candidate: "n2" }, { term: 4, vote: null, lastIndex: 0 })).toBeNull();
     expect(checker.observeSend("n1", { kind: "voteRequested", term: 5 }, { term: 5, vote: "n1", lastIndex: 0 })).toBeNull();
-    expect(checker.observeSend("n1", { kind: "appendAcknowledged", index: 7 }, { term: 5, vote: null, lastIndex: 7 })).toBeNull();
+    expect(checker.observeSend("n1", { kind: "appendAcknowledged", term: 5, index: 7 }, { term: 5, vote: null, lastIndex: 7 })).toBeNull();
+    expect(checker.observeSend("n1", { kind: "appendAcknowledged", term: 5, index: 7 }, { term: 6, vote: null, lastIndex: 4 })).toBeNull();
   });
 
   it("catches a vote granted before it is on disk", () => {
@@ -242,7 +243,7 @@ describe("DurabilityChecker", () => {
 
   it("catches an append acknowledged before its entries are on disk", () => {
     const checker = new DurabilityChecker();
-    expect(checker.observeSend("n2", { kind: "appendAcknowledged", index: 9 }, { term: 1, vote: null, lastIndex: 8 })).toEqual({
+    expect(checker.observeSend("n2", { kind: "appendAcknowledged", term: 1, index: 9 }, { term: 1, vote: null, lastIndex: 8 })).toEqual({
       property: Property.DurableBeforeSent,
       message: "n2 acknowledged index 9 with only 8 on disk",
     });

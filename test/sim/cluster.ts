@@ -146,7 +146,7 @@ export class SimCluster {
     } else if (message.type === MessageType.Vote) {
       this.checkers.observeSend(node.id, { kind: "voteRequested", term: message.term }, state);
     } else if (message.type === MessageType.AppendResponse && !message.reject) {
-      this.checkers.observeSend(node.id, { kind: "appendAcknowledged", index: message.index }, state);
+      this.checkers.observeSend(node.id, { kind: "appendAcknowledged", term: message.term, index: message.index }, state);
     }
   }
 
