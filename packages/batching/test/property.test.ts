@@ -4,12 +4,16 @@
  * faults) go through the BatchingLeader and the real StreamStore, and must always agree with
  * the plain reference model in support/model.ts. Batch faults cover every abandonment path the
  * client can cause (gap, invalid commit, timeout, unsupported API level, too large, failed check
- * at commit). A batch that fails leaves the store exactly as
- * it was, and after every step no batch and no in-flight accounting is left behind.
+ * at commit). A batch that fails leaves the store exactly as it was, and after every step no
+ * batch and no in-flight accounting is left behind. The second property holds proposals in
+ * flight and applies them at random points: the checks must then count in-flight writes
+ * (10158 for an id in flight, 10164 for an expected check on a subject in flight, discard-new
+ * totals including in-flight messages) exactly as the model's pending sets say.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { StreamState } from "@flotilla/stream";
+import type { OutboundMessage } from "@flotilla/batching";
 import { batchMsg, body, plainMsg } from "./support/leader-rig";
 import { StreamModel, type ModelAnswer, type ModelConfig, type ModelInput } from "./support/model";
 import { StoreRig, text } from "./support/store-rig";
@@ -76,7 +80,10 @@ interface BatchAction {
   commit: "1" | "eob";
   fault: Fault;
 }
-type Action = PlainAction | BatchAction;
+interface FlushAction {
+  kind: "flush";
+}
+type Action = PlainAction | BatchAction | FlushAction;
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   message.map((msg): Action => ({ kind: "plain", msg })),
@@ -181,8 +188,29 @@ async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction):
     );
     expected = model.commitBatch(inputs, a.commit === "eob");
   }
-  expect(out.answers.map((m) => actualBody(body(m)))).toEqual([expectedBody(expected, a.id)]);
+  expectAnswer(rig, out.answers, expected, a.id);
   if (expected.kind === "error") expect(await snapshot(rig)).toEqual(before);
+}
+
+/** acksDue collects the PubAcks expected when held proposals are applied. */
+const acksDue: (string | number)[] = [];
+
+/** expectAnswer checks an immediate answer; a stored result is answered on apply instead. */
+function expectAnswer(rig: StoreRig, answers: OutboundMessage[], expected: ModelAnswer, batchId?: string): void {
+  if (expected.kind === "stored" && !rig.autoApply) {
+    expect(answers).toEqual([]);
+    acksDue.push(expectedBody(expected, batchId));
+    return;
+  }
+  expect(answers.map((m) => actualBody(body(m)))).toEqual([expectedBody(expected, batchId)]);
+}
+
+/** flush applies held proposals and checks their PubAcks, the store and the empty tables. */
+async function flush(rig: StoreRig, model: StreamModel): Promise<void> {
+  const acks = await rig.applyHeld();
+  expect(acks.map((m) => actualBody(body(m)))).toEqual(acksDue.splice(0));
+  model.applied();
+  await checkAgainstModel(rig, model);
 }
 
 async function checkAgainstModel(rig: StoreRig, model: StreamModel): Promise<void> {
@@ -200,33 +228,40 @@ async function checkAgainstModel(rig: StoreRig, model: StreamModel): Promise<voi
   });
 }
 
+async function openStream(cfg: ModelConfig & { storage: "file" | "memory" }): Promise<StoreRig> {
+  const rig = await StoreRig.open({ batchMsgsMax: BATCH_MSGS_MAX });
+  await rig.createStream({
+    name: "P",
+    subjects: ["p.*"],
+    storage: cfg.storage,
+    allow_atomic: true,
+    allow_rollup_hdrs: cfg.allowRollup,
+    discard: cfg.discardNew ? "new" : "old",
+    max_msgs: cfg.maxMsgs,
+    max_msgs_per_subject: cfg.maxMsgsPerSubject,
+    ...(cfg.discardNewPerSubject ? { discard_new_per_subject: true } : {}),
+  });
+  return rig;
+}
+
+async function runAction(rig: StoreRig, model: StreamModel, a: Action): Promise<void> {
+  if (a.kind === "flush") return flush(rig, model);
+  if (a.kind === "batch") return runBatch(rig, model, a);
+  const headers = resolve(a.msg.spec, model.lastSeq, model.lastSeqOf(a.msg.subject));
+  const msg: ModelInput = { subject: a.msg.subject, headers, data: a.msg.data };
+  const out = await rig.publish("P", plainMsg(msg.subject, { headers, data: msg.data, reply: "r" }));
+  expectAnswer(rig, out.answers, model.publishPlain(msg));
+}
+
 describe("batching + StreamStore agree with the reference model", () => {
-  it("for random plain publishes and batches with random headers and faults", async () => {
+  it("for random plain publishes and batches with random headers and faults, applied at once", async () => {
     await fc.assert(
       fc.asyncProperty(config, fc.array(action, { minLength: 1, maxLength: 10 }), async (cfg, actions) => {
-        const rig = await StoreRig.open({ batchMsgsMax: BATCH_MSGS_MAX });
+        const rig = await openStream(cfg);
         try {
-          await rig.createStream({
-            name: "P",
-            subjects: ["p.*"],
-            storage: cfg.storage,
-            allow_atomic: true,
-            allow_rollup_hdrs: cfg.allowRollup,
-            discard: cfg.discardNew ? "new" : "old",
-            max_msgs: cfg.maxMsgs,
-            max_msgs_per_subject: cfg.maxMsgsPerSubject,
-            ...(cfg.discardNewPerSubject ? { discard_new_per_subject: true } : {}),
-          });
           const model = new StreamModel(cfg);
           for (const a of actions) {
-            if (a.kind === "plain") {
-              const headers = resolve(a.msg.spec, model.lastSeq, model.lastSeqOf(a.msg.subject));
-              const msg: ModelInput = { subject: a.msg.subject, headers, data: a.msg.data };
-              const out = await rig.publish("P", plainMsg(msg.subject, { headers, data: msg.data, reply: "r" }));
-              expect(out.answers.map((m) => actualBody(body(m)))).toEqual([expectedBody(model.publishPlain(msg))]);
-            } else {
-              await runBatch(rig, model, a);
-            }
+            await runAction(rig, model, a);
             await checkAgainstModel(rig, model);
           }
         } finally {
@@ -234,6 +269,32 @@ describe("batching + StreamStore agree with the reference model", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("with proposals held in flight and applied at random points", async () => {
+    const withFlush: fc.Arbitrary<Action> = fc.oneof(
+      { weight: 4, arbitrary: action },
+      { weight: 1, arbitrary: fc.constant<Action>({ kind: "flush" }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(config, fc.array(withFlush, { minLength: 1, maxLength: 12 }), async (cfg, actions) => {
+        const rig = await openStream(cfg);
+        acksDue.splice(0);
+        try {
+          rig.autoApply = false;
+          const model = new StreamModel(cfg);
+          model.holding = true;
+          for (const a of actions) {
+            await runAction(rig, model, a);
+            expect(rig.leader.batchesInflight()).toBe(0);
+          }
+          await flush(rig, model);
+        } finally {
+          await rig.close();
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });

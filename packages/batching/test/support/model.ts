@@ -50,12 +50,37 @@ export class StreamModel {
   msgs: ModelMsg[] = [];
   lastSeq = 0;
   readonly msgIds = new Map<string, number>();
+  /** appliedMsgs is what the leader's checks see as stored: `msgs` as of the last apply. */
+  appliedMsgs: ModelMsg[] = [];
+  /** What the leader has proposed but not yet seen applied (only used when applies are held). */
+  readonly pending = {
+    subjects: new Map<string, number>(),
+    msgIds: new Set<string>(),
+    expected: new Set<string>(),
+    ops: 0,
+  };
+  /** holding: stored messages count as in flight until `applied()` is called. */
+  holding = false;
+
+  /** applied marks everything stored so far as applied (the held proposals were applied). */
+  applied(): void {
+    this.appliedMsgs = [...this.msgs];
+    this.pending.subjects.clear();
+    this.pending.msgIds.clear();
+    this.pending.expected.clear();
+    this.pending.ops = 0;
+  }
 
   constructor(readonly config: ModelConfig) {}
 
   /** lastSeqOf is the sequence of the last stored message on `subject` (0 if none). */
   lastSeqOf(subject: string): number {
-    return this.msgs.filter((m) => m.subject === subject).at(-1)?.seq ?? 0;
+    return this.appliedMsgs.filter((m) => m.subject === subject).at(-1)?.seq ?? 0;
+  }
+
+  /** appliedCountOf counts applied messages on `subject` (what the checks see). */
+  private appliedCountOf(subject: string): number {
+    return this.appliedMsgs.filter((m) => m.subject === subject).length;
   }
 
   private countOf(subject: string): number {
@@ -70,6 +95,7 @@ export class StreamModel {
     if (msgId !== undefined) {
       if (earlier.some((e) => header(e, "Nats-Msg-Id") === msgId)) return 10201;
       const stored = this.msgIds.get(msgId);
+      if (stored !== undefined && this.pending.msgIds.has(msgId)) return 10158;
       if (stored !== undefined) return isBatch ? 10201 : { duplicate: stored };
     }
     const els = header(input, "Nats-Expected-Last-Sequence");
@@ -80,6 +106,7 @@ export class StreamModel {
     const elss = header(input, "Nats-Expected-Last-Subject-Sequence");
     if (elss !== undefined) {
       if (earlier.some((e) => e.subject === input.subject)) return 10164;
+      if (this.pending.expected.has(input.subject) || this.pending.subjects.has(input.subject)) return 10164;
       if (Number(elss) !== this.lastSeqOf(input.subject)) return 10071;
     }
     const rollup = header(input, "Nats-Rollup");
@@ -89,13 +116,16 @@ export class StreamModel {
       if (rollup === "all" && k > 0) return 10111;
     }
     if (this.config.discardNew) {
-      if (this.config.maxMsgs > 0 && this.msgs.length + k + 1 > this.config.maxMsgs) return 10077;
+      const total = this.appliedMsgs.length + this.pending.ops + k + 1;
+      if (this.config.maxMsgs > 0 && total > this.config.maxMsgs) return 10077;
       const sameSubject = inputs.slice(0, k + 1).filter((e) => e.subject === input.subject).length;
+      const subjectTotal =
+        this.appliedCountOf(input.subject) + (this.pending.subjects.get(input.subject) ?? 0) + sameSubject;
       if (
         this.config.discardNewPerSubject &&
         this.config.maxMsgsPerSubject > 0 &&
         rollup === undefined &&
-        this.countOf(input.subject) + sameSubject > this.config.maxMsgsPerSubject
+        subjectTotal > this.config.maxMsgsPerSubject
       ) {
         return 10077;
       }
@@ -111,6 +141,12 @@ export class StreamModel {
     this.msgs.push({ seq: this.lastSeq, subject: input.subject, headers, data: input.data });
     const msgId = header(input, "Nats-Msg-Id");
     if (msgId !== undefined) this.msgIds.set(msgId, this.lastSeq);
+    if (this.holding) {
+      this.pending.subjects.set(input.subject, (this.pending.subjects.get(input.subject) ?? 0) + 1);
+      this.pending.ops += 1;
+      if (msgId !== undefined) this.pending.msgIds.add(msgId);
+      if (header(input, "Nats-Expected-Last-Subject-Sequence") !== undefined) this.pending.expected.add(input.subject);
+    }
     const perSubject = this.config.maxMsgsPerSubject;
     if (perSubject > 0 && !(this.config.discardNew && this.config.discardNewPerSubject)) {
       while (this.countOf(input.subject) > perSubject) {
@@ -121,6 +157,7 @@ export class StreamModel {
     if (!this.config.discardNew && this.config.maxMsgs > 0) {
       while (this.msgs.length > this.config.maxMsgs) this.msgs.shift();
     }
+    if (!this.holding) this.appliedMsgs = this.msgs;
   }
 
   /** publishPlain applies one plain message. */
