@@ -4,6 +4,7 @@
  * without spawning a process.
  */
 import { Mutation } from "./cluster";
+import type { RunOptions } from "./run";
 
 /** SimArgs is what `pnpm sim` was asked to do. */
 export interface SimArgs {
@@ -11,6 +12,8 @@ export interface SimArgs {
   readonly seedCount: number;
   readonly verbose: boolean;
   readonly mutation: Mutation | null;
+  /** safetyTicks fixes the length of the faulty phase (default: drawn in 120..300 per seed). */
+  readonly safetyTicks: number | null;
 }
 
 /** UsageError is a command line the simulator cannot run. */
@@ -19,7 +22,7 @@ export class UsageError extends Error {
 }
 
 /** USAGE is printed with every usage error. */
-export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--mutation ${Object.values(Mutation).join("|")}]`;
+export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--safety-ticks T] [--mutation ${Object.values(Mutation).join("|")}]`;
 
 function parseInteger(flag: string, text: string | undefined, min: number): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a non-negative integer, got ${text ?? "nothing"}`);
@@ -40,19 +43,31 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
   let seedCount: number | null = null;
   let verbose = false;
   let mutation: Mutation | null = null;
+  let safetyTicks: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === "--seeds") seedCount = parseInteger(flag, argv[++i], 1);
     else if (flag === "--seed") seedFirst = parseInteger(flag, argv[++i], 0);
     else if (flag === "--verbose") verbose = true;
     else if (flag === "--mutation") mutation = parseMutation(argv[++i]);
+    else if (flag === "--safety-ticks") safetyTicks = parseInteger(flag, argv[++i], 1);
     else if (flag !== "--") throw new UsageError(`unknown argument ${flag}`);
   }
   if (seedFirst === null && seedCount === null) throw new UsageError("give --seeds N and/or --seed S");
-  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, mutation };
+  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, mutation, safetyTicks };
 }
 
-/** replayCommand is the command that replays one seed exactly. */
-export function replayCommand(seed: number, mutation: Mutation | null): string {
-  return `pnpm sim --seed ${seed}${mutation === null ? "" : ` --mutation ${mutation}`}`;
+/** replayCommand is the command that replays one seed exactly (with the same phase length and mutation). */
+export function replayCommand(seed: number, args: Pick<SimArgs, "mutation" | "safetyTicks">): string {
+  const ticks = args.safetyTicks === null ? "" : ` --safety-ticks ${args.safetyTicks}`;
+  const mutation = args.mutation === null ? "" : ` --mutation ${args.mutation}`;
+  return `pnpm sim --seed ${seed}${ticks}${mutation}`;
+}
+
+/** runOptionsOf turns the arguments into the options of runSeed. */
+export function runOptionsOf(args: Pick<SimArgs, "mutation" | "safetyTicks">): RunOptions {
+  return {
+    ...(args.mutation === null ? {} : { mutation: args.mutation }),
+    ...(args.safetyTicks === null ? {} : { safetyTicks: { min: args.safetyTicks, max: args.safetyTicks } }),
+  };
 }

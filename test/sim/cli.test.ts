@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseSimArgs, replayCommand, UsageError } from "./args";
+import { parseSimArgs, replayCommand, runOptionsOf, UsageError } from "./args";
 import { Mutation } from "./cluster";
 
 const CLI_PATH = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -14,14 +14,16 @@ function runCli(args: readonly string[]): { status: number | null; stdout: strin
 
 describe("parseSimArgs", () => {
   it("reads --seeds alone as seeds 1..N, --seed alone as that one seed, both as S..S+N-1", () => {
-    expect(parseSimArgs(["--seeds", "500"])).toEqual({ seedFirst: 1, seedCount: 500, verbose: false, mutation: null });
-    expect(parseSimArgs(["--seed", "1234"])).toEqual({ seedFirst: 1234, seedCount: 1, verbose: false, mutation: null });
+    expect(parseSimArgs(["--seeds", "500"])).toEqual({ seedFirst: 1, seedCount: 500, verbose: false, mutation: null, safetyTicks: null });
+    expect(parseSimArgs(["--seed", "1234"])).toEqual({ seedFirst: 1234, seedCount: 1, verbose: false, mutation: null, safetyTicks: null });
     expect(parseSimArgs(["--", "--seeds", "3", "--seed", "7", "--verbose"])).toEqual({
       seedFirst: 7,
       seedCount: 3,
       verbose: true,
       mutation: null,
+      safetyTicks: null,
     });
+    expect(parseSimArgs(["--seed", "3", "--safety-ticks", "2000"]).safetyTicks).toBe(2000);
     expect(parseSimArgs(["--seed", "0", "--mutation", "fsyncLies"]).mutation).toBe(Mutation.FsyncLies);
   });
 
@@ -37,10 +39,13 @@ describe("parseSimArgs", () => {
   });
 
   it("prints a replay command that parses back to the same seed and mutation", () => {
-    expect(replayCommand(1234, null)).toBe("pnpm sim --seed 1234");
-    expect(replayCommand(9, Mutation.SendsBeforeSync)).toBe("pnpm sim --seed 9 --mutation sendsBeforeSync");
-    const parsed = parseSimArgs(replayCommand(9, Mutation.SendsBeforeSync).split(" ").slice(2));
-    expect([parsed.seedFirst, parsed.seedCount, parsed.mutation]).toEqual([9, 1, Mutation.SendsBeforeSync]);
+    expect(replayCommand(1234, { mutation: null, safetyTicks: null })).toBe("pnpm sim --seed 1234");
+    const args = { mutation: Mutation.SendsBeforeSync, safetyTicks: 900 };
+    expect(replayCommand(9, args)).toBe("pnpm sim --seed 9 --safety-ticks 900 --mutation sendsBeforeSync");
+    const parsed = parseSimArgs(replayCommand(9, args).split(" ").slice(2));
+    expect([parsed.seedFirst, parsed.seedCount, parsed.mutation, parsed.safetyTicks]).toEqual([9, 1, Mutation.SendsBeforeSync, 900]);
+    expect(runOptionsOf(parsed)).toEqual({ mutation: Mutation.SendsBeforeSync, safetyTicks: { min: 900, max: 900 } });
+    expect(runOptionsOf({ mutation: null, safetyTicks: null })).toEqual({});
   });
 });
 

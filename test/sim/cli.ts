@@ -6,7 +6,7 @@
  * crashed (an assertion or unexpected error escaped it), 64 bad usage. With failures of several
  * classes the most severe wins: safety, then crash, then liveness.
  */
-import { parseSimArgs, replayCommand, USAGE, UsageError, type SimArgs } from "./args";
+import { parseSimArgs, replayCommand, runOptionsOf, USAGE, UsageError, type SimArgs } from "./args";
 import { FailureClass, runSeed, type RunResult } from "./run";
 
 /** ExitCode names the process exit codes, one per failure class. */
@@ -25,7 +25,7 @@ function runSeeds(args: SimArgs): number {
   let elections = 0;
   let commits = 0;
   for (let seed = args.seedFirst; seed < args.seedFirst + args.seedCount; seed++) {
-    const result = runSeed(seed, args.mutation === null ? {} : { mutation: args.mutation });
+    const result = runSeed(seed, runOptionsOf(args));
     steps += result.steps;
     elections += result.elections;
     commits += result.commits;
@@ -40,7 +40,7 @@ function runSeeds(args: SimArgs): number {
       failures.push(result);
       process.stdout.write(
         `seed ${seed}: ${result.failure} failure after ${result.steps} steps (tick ${result.ticks}): ${result.detail}\n` +
-          `  replay: ${replayCommand(seed, args.mutation)}\n`,
+          `  replay: ${replayCommand(seed, args)}\n`,
       );
     }
   }
