@@ -47,7 +47,7 @@ describe("transport - delivery", () => {
     const before = get("n2").authenticatedInbound();
     expect(before).toEqual(["n1"]);
     // Cut n1's outbound socket: n2's inbound side sees the close and n1 redials with backoff.
-    (get("n1") as unknown as { outbound: Map<string, { destroyConnection(): void }> }).outbound.get("n2")!.destroyConnection();
+    get("n1").resetPeer("n2");
     await waitFor(() => !get("n1").connectedTo("n2"), "link down");
     await sendUntilDelivered(get("n1"), heartbeat("n1", "n2", 2), received);
     expect(get("n2").authenticatedInbound()).toEqual(["n1"]);

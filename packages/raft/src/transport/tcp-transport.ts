@@ -102,18 +102,17 @@ export class TcpTransport implements Transport {
     return this.outbound.get(peer)?.connected ?? false;
   }
 
+  /** resetPeer drops the outbound connection to `peer` at once; it is redialed with backoff. */
+  resetPeer(peer: NodeId): void {
+    this.outbound.get(peer)?.destroyConnection();
+  }
+
   /** authenticatedInbound lists peers with an authenticated inbound connection. */
   authenticatedInbound(): NodeId[] {
     return [...this.inbound].flatMap((c) => (c.peer === null ? [] : [c.peer])).sort();
   }
 
-  /** destroyAll drops every socket at once without a goodbye, as a crash would (tests). */
-  destroyAll(): void {
-    for (const link of this.outbound.values()) link.stop();
-    for (const conn of this.inbound) conn.socket.destroy();
-    this.server.close();
-  }
-
+  /** stop destroys every connection (no goodbye is needed: peers just see a closed socket). */
   async stop(): Promise<void> {
     for (const link of this.outbound.values()) link.stop();
     for (const conn of this.inbound) conn.socket.destroy();
