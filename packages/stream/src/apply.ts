@@ -71,7 +71,13 @@ function ttlDeadline(timestampNs: Nanos, ttlNs: Nanos | undefined): Nanos {
 }
 
 /** storeOne applies rollup, stores the message, remembers its id and applies the limits. */
-function storeOne(stream: StreamMemory, ops: LevelOp[], fields: MsgFields, seq: Seq, timestampNs: Nanos): number {
+function storeOne(
+  stream: StreamMemory,
+  ops: LevelOp[],
+  fields: MsgFields,
+  seq: Seq,
+  timestampNs: Nanos,
+): number {
   let removed = 0;
   if (fields.rollup === "all") removed += removeAll(stream, ops);
   else if (fields.rollup === "sub") removed += removeSubject(stream, ops, fields.subject);
@@ -93,7 +99,14 @@ function applyMsg(ctx: ApplyContext, op: MsgOp): ApplyResult {
   let removed = expireAt(stream, ctx.ops, op.timestampNs);
   removed += storeOne(stream, ctx.ops, op, op.seq, op.timestampNs);
   ctx.ops.push(stream.seqStateOp());
-  const result: ApplyResult = { kind: "stored", stream: op.stream, seq: op.seq, firstSeq: op.seq, count: 1, removed };
+  const result: ApplyResult = {
+    kind: "stored",
+    stream: op.stream,
+    seq: op.seq,
+    firstSeq: op.seq,
+    count: 1,
+    removed,
+  };
   if (op.reply !== undefined) result.reply = op.reply;
   return result;
 }
@@ -102,7 +115,10 @@ function applyBatch(ctx: ApplyContext, op: BatchOp): ApplyResult {
   const stream = ctx.streams.get(op.stream);
   if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr", op.reply);
   assert(op.msgs.length > 0, `batch ${op.batchId}: no messages`);
-  assert(op.firstSeq === stream.lastSeq + 1, `batch ${op.stream}: firstSeq ${op.firstSeq} is not last ${stream.lastSeq} + 1`);
+  assert(
+    op.firstSeq === stream.lastSeq + 1,
+    `batch ${op.stream}: firstSeq ${op.firstSeq} is not last ${stream.lastSeq} + 1`,
+  );
   let removed = expireAt(stream, ctx.ops, op.timestampNs);
   op.msgs.forEach((fields, k) => {
     removed += storeOne(stream, ctx.ops, fields, op.firstSeq + k, op.timestampNs);
@@ -126,7 +142,8 @@ function applyBatch(ctx: ApplyContext, op: BatchOp): ApplyResult {
 function overlapsOthers(ctx: ApplyContext, config: StreamConfig): boolean {
   for (const other of ctx.streams.values()) {
     if (other.config.name === config.name) continue;
-    if (config.subjects.some((mine) => other.config.subjects.some((theirs) => subjectsOverlap(mine, theirs)))) return true;
+    const theirs = other.config.subjects;
+    if (config.subjects.some((mine) => theirs.some((subject) => subjectsOverlap(mine, subject)))) return true;
   }
   return false;
 }
@@ -157,7 +174,11 @@ function applyUpdate(ctx: ApplyContext, config: StreamConfig): ApplyResult {
   return { kind: "stream.updated", stream: config.name, config, removed };
 }
 
-function withStream(ctx: ApplyContext, op: StreamOp & { stream: string }, then: (s: StreamMemory) => ApplyResult): ApplyResult {
+function withStream(
+  ctx: ApplyContext,
+  op: StreamOp & { stream: string },
+  then: (s: StreamMemory) => ApplyResult,
+): ApplyResult {
   const stream = ctx.streams.get(op.stream);
   if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr");
   const result = then(stream);
@@ -183,7 +204,11 @@ export function applyOp(ctx: ApplyContext, op: StreamOp): ApplyResult {
         return { kind: "stream.deleted", stream: op.stream };
       });
     case "purge":
-      return withStream(ctx, op, (stream) => ({ kind: "purged", stream: op.stream, purged: purge(stream, ctx.ops, op) }));
+      return withStream(ctx, op, (stream) => ({
+        kind: "purged",
+        stream: op.stream,
+        purged: purge(stream, ctx.ops, op),
+      }));
     case "msg.delete":
       return withStream(ctx, op, (stream) => ({
         kind: "msg.deleted",
@@ -192,7 +217,11 @@ export function applyOp(ctx: ApplyContext, op: StreamOp): ApplyResult {
         found: stream.removeMessage(ctx.ops, op.seq),
       }));
     case "expire":
-      return withStream(ctx, op, (stream) => ({ kind: "expired", stream: op.stream, removed: expireAt(stream, ctx.ops, op.nowNs) }));
+      return withStream(ctx, op, (stream) => ({
+        kind: "expired",
+        stream: op.stream,
+        removed: expireAt(stream, ctx.ops, op.nowNs),
+      }));
     default:
       return assertNever(op);
   }

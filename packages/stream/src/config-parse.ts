@@ -88,7 +88,8 @@ function jsonTypeName(value: unknown): string {
 
 function unmarshalError(field: string, spec: FieldSpec, value: unknown): Error {
   const goType = spec.kind === FieldKind.Object || spec.kind === FieldKind.ObjectList ? "struct" : spec.kind;
-  const text = `json: cannot unmarshal ${jsonTypeName(value)} into Go struct field StreamConfig.${field} of type ${goType}`;
+  const target = `Go struct field StreamConfig.${field} of type ${goType}`;
+  const text = `json: cannot unmarshal ${jsonTypeName(value)} into ${target}`;
   return apiError("InvalidJSONErr", { err: text });
 }
 
@@ -124,7 +125,9 @@ function checkField(field: string, spec: FieldSpec, value: unknown): void {
       return;
     case FieldKind.Enum:
       if (typeof value !== "string" || !(spec.values ?? []).includes(value)) {
-        throw apiError("InvalidJSONErr", { err: `can not unmarshal ${JSON.stringify(JSON.stringify(value))}` });
+        // nats-server's enum unmarshalers quote the raw JSON token with %q.
+        const token = JSON.stringify(JSON.stringify(value));
+        throw apiError("InvalidJSONErr", { err: `can not unmarshal ${token}` });
       }
       return;
     case FieldKind.Int:

@@ -27,7 +27,8 @@ export function validateStreamUpdate(
   if (cfg.storage !== current.storage) {
     throw invalidConfig("stream configuration update can not change storage type");
   }
-  if (cfg.retention !== current.retention && (cfg.retention === "workqueue" || current.retention === "workqueue")) {
+  const workQueue = cfg.retention === "workqueue" || current.retention === "workqueue";
+  if (cfg.retention !== current.retention && workQueue) {
     throw invalidConfig("stream configuration update can not change retention policy to/from workqueue");
   }
   if (!cfg.sealed && current.sealed) {
@@ -39,7 +40,9 @@ export function validateStreamUpdate(
   if (!cfg.deny_purge && current.deny_purge) {
     throw invalidConfig("stream configuration update can not cancel deny purge");
   }
-  if (current.allow_msg_ttl && !cfg.allow_msg_ttl) throw invalidConfig("message TTL status can not be disabled");
+  if (current.allow_msg_ttl && !cfg.allow_msg_ttl) {
+    throw invalidConfig("message TTL status can not be disabled");
+  }
   if ((current.persist_mode ?? "default") !== (cfg.persist_mode ?? "default")) {
     throw invalidConfig("stream configuration update can not change persist mode");
   }

@@ -122,13 +122,16 @@ function checkDuplicateWindow(raw: RawStreamConfig, cfg: StreamConfig): void {
   const hasOrigin = raw.mirror !== undefined || (Array.isArray(raw.sources) && raw.sources.length > 0);
   if (windowNs === 0 && !hasOrigin) {
     const maxAgeNs = cfg.max_age;
-    windowNs = maxAgeNs !== 0 && maxAgeNs < DUPLICATE_WINDOW_DEFAULT_NS ? maxAgeNs : DUPLICATE_WINDOW_DEFAULT_NS;
+    const ageIsShorter = maxAgeNs !== 0 && maxAgeNs < DUPLICATE_WINDOW_DEFAULT_NS;
+    windowNs = ageIsShorter ? maxAgeNs : DUPLICATE_WINDOW_DEFAULT_NS;
   }
   if (windowNs < 0) throw invalidConfig("duplicates window can not be negative");
   if (cfg.max_age !== 0 && windowNs > cfg.max_age) {
     throw invalidConfig("duplicates window can not be larger then max age");
   }
-  if (windowNs > 0 && windowNs < DURATION_MIN_NS) throw invalidConfig("duplicates window needs to be >= 100ms");
+  if (windowNs > 0 && windowNs < DURATION_MIN_NS) {
+    throw invalidConfig("duplicates window needs to be >= 100ms");
+  }
   cfg.duplicate_window = windowNs;
 }
 
@@ -138,7 +141,9 @@ function checkFeatureCombinations(raw: RawStreamConfig, cfg: StreamConfig): void
     if (cfg.discard === Discard.New) throw invalidConfig("counter stream cannot use discard new");
     if (cfg.allow_msg_ttl) throw invalidConfig("counter stream cannot use message TTLs");
     if (bool(raw, "allow_msg_schedules")) throw invalidConfig("counter stream cannot use message schedules");
-    if (cfg.retention !== Retention.Limits) throw invalidConfig("counter stream can only use limits retention");
+    if (cfg.retention !== Retention.Limits) {
+      throw invalidConfig("counter stream can only use limits retention");
+    }
   }
   if (cfg.discard_new_per_subject === true) {
     if (cfg.discard !== Discard.New) {
@@ -163,8 +168,12 @@ function checkFeatureCombinations(raw: RawStreamConfig, cfg: StreamConfig): void
     if (!cfg.allow_rollup_hdrs) [cfg.allow_rollup_hdrs, cfg.deny_purge] = [true, false];
   }
   if (cfg.persist_mode === PersistMode.Async) {
-    if (cfg.storage !== Storage.File) throw invalidConfig("async persist mode is only supported on file storage");
-    if (cfg.num_replicas > 1) throw invalidConfig("async persist mode is not supported on replicated streams");
+    if (cfg.storage !== Storage.File) {
+      throw invalidConfig("async persist mode is only supported on file storage");
+    }
+    if (cfg.num_replicas > 1) {
+      throw invalidConfig("async persist mode is not supported on replicated streams");
+    }
     if (cfg.allow_atomic === true) {
       throw invalidConfig("async persist mode is not supported with atomic batch publish");
     }

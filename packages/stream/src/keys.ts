@@ -42,7 +42,8 @@ export interface StreamKeyPrefix {
 /** streamKeyPrefix encodes a stream name for use in keys. */
 export function streamKeyPrefix(name: string): StreamKeyPrefix {
   const encoded = utf8.encode(name);
-  assert(encoded.length > 0 && encoded.length <= STREAM_NAME_BYTES_MAX, `stream name length ${encoded.length}`);
+  const length = encoded.length;
+  assert(length > 0 && length <= STREAM_NAME_BYTES_MAX, `stream name length ${length}`);
   const nameBytes = new Uint8Array(encoded.length + 1);
   nameBytes[0] = encoded.length;
   nameBytes.set(encoded, 1);

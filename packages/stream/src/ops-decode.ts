@@ -96,7 +96,8 @@ function config(wire: Wire, where: string): StreamConfig {
   if (cfg === null || typeof cfg !== "object" || typeof cfg.name !== "string" || cfg.name === "") {
     fail(`${where}.config`, "missing name");
   }
-  if (!Array.isArray(cfg.subjects) || !cfg.subjects.every((s) => typeof s === "string" && isValidSubject(s))) {
+  const subjects: unknown = cfg.subjects;
+  if (!Array.isArray(subjects) || !subjects.every((s) => typeof s === "string" && isValidSubject(s))) {
     fail(`${where}.config`, "bad subjects");
   }
   return cfg as StreamConfig;
@@ -105,7 +106,9 @@ function config(wire: Wire, where: string): StreamConfig {
 function batchMsgs(wire: Wire, where: string): BatchMsg[] {
   const list = wire[6];
   if (!Array.isArray(list)) fail(`${where}.msgs`, "expected an array");
-  if (list.length === 0 || list.length > BATCH_MSGS_MAX_HARD) fail(`${where}.msgs`, `bad count ${list.length}`);
+  if (list.length === 0 || list.length > BATCH_MSGS_MAX_HARD) {
+    fail(`${where}.msgs`, `bad count ${list.length}`);
+  }
   return list.map((item: unknown, k: number) => {
     if (!Array.isArray(item) || item.length !== 6) fail(`${where}.msgs[${k}]`, "expected a 6-element array");
     return msgFields(item, 0, `${where}.msgs[${k}]`);
@@ -168,9 +171,17 @@ function wireToOp(wire: Wire): StreamOp {
     case "purge":
       return purgeOp(wire);
     case "msg.delete":
-      return { op: kind, stream: streamName(wire, 1, "msg.delete.stream"), seq: int(wire, 2, "msg.delete.seq", 1) };
+      return {
+        op: kind,
+        stream: streamName(wire, 1, "msg.delete.stream"),
+        seq: int(wire, 2, "msg.delete.seq", 1),
+      };
     case "expire":
-      return { op: kind, stream: streamName(wire, 1, "expire.stream"), nowNs: nanos(wire, 2, "expire.nowNs") };
+      return {
+        op: kind,
+        stream: streamName(wire, 1, "expire.stream"),
+        nowNs: nanos(wire, 2, "expire.nowNs"),
+      };
   }
 }
 

@@ -141,7 +141,15 @@ function opToWire(op: StreamOp): Wire {
     case "msg":
       return [code, op.stream, op.seq, op.timestampNs, op.reply ?? null, ...msgFieldsToWire(op)];
     case "batch":
-      return [code, op.stream, op.batchId, op.firstSeq, op.timestampNs, op.reply ?? null, op.msgs.map(msgFieldsToWire)];
+      return [
+        code,
+        op.stream,
+        op.batchId,
+        op.firstSeq,
+        op.timestampNs,
+        op.reply ?? null,
+        op.msgs.map(msgFieldsToWire),
+      ];
     case "purge":
       return [code, op.stream, op.filter ?? null, op.seq ?? null, op.keep ?? null];
     case "msg.delete":

@@ -55,7 +55,9 @@ export function enforceStreamLimits(stream: StreamMemory, ops: LevelOp[]): numbe
 
 function expireTtl(stream: StreamMemory, ops: LevelOp[], nowNs: Nanos): number {
   let removed = 0;
-  for (let deadline = stream.ttl.peekDeadline(); deadline !== undefined && deadline <= nowNs; deadline = stream.ttl.peekDeadline()) {
+  for (;;) {
+    const deadline = stream.ttl.peekDeadline();
+    if (deadline === undefined || deadline > nowNs) break;
     const entry = stream.ttl.pop();
     const meta = stream.messages.get(entry.seq);
     if (meta !== undefined && meta.ttlDeadlineNs === entry.deadlineNs) {
@@ -125,7 +127,9 @@ function matchingSeqs(stream: StreamMemory, filter: string | undefined): Seq[] {
   if (filter === undefined || filter === ">") return [...stream.messages.keys()];
   if (!filter.includes("*") && !filter.includes(">")) return stream.subjects.get(filter)?.toArray() ?? [];
   const seqs: Seq[] = [];
-  for (const [subject, list] of stream.subjects) if (subjectMatches(filter, subject)) seqs.push(...list.toArray());
+  for (const [subject, list] of stream.subjects) {
+    if (subjectMatches(filter, subject)) seqs.push(...list.toArray());
+  }
   return seqs.sort((a, b) => a - b);
 }
 

@@ -59,26 +59,32 @@ export interface DecodedChunk {
 export function decodeChunk(chunk: Uint8Array, expectedIndex: number): DecodedChunk {
   const where = `snapshot chunk ${expectedIndex}`;
   if (chunk.length < SNAPSHOT_CHUNK_HEADER_BYTES) {
-    throw new SnapshotCorruptError(`${where}: ${chunk.length} bytes is shorter than the ${SNAPSHOT_CHUNK_HEADER_BYTES}-byte header`);
+    const header = `the ${SNAPSHOT_CHUNK_HEADER_BYTES}-byte header`;
+    throw new SnapshotCorruptError(`${where}: ${chunk.length} bytes is shorter than ${header}`);
   }
   if (chunk.length > SNAPSHOT_CHUNK_BYTES_MAX) {
-    throw new SnapshotCorruptError(`${where}: ${chunk.length} bytes exceeds the chunk limit ${SNAPSHOT_CHUNK_BYTES_MAX}`);
+    const limit = `the chunk limit ${SNAPSHOT_CHUNK_BYTES_MAX}`;
+    throw new SnapshotCorruptError(`${where}: ${chunk.length} bytes exceeds ${limit}`);
   }
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const magic = view.getUint32(0);
   if (magic !== SNAPSHOT_MAGIC) throw new SnapshotCorruptError(`${where}: bad magic 0x${magic.toString(16)}`);
   const payloadLength = view.getUint32(9);
   if (payloadLength !== chunk.length - SNAPSHOT_CHUNK_HEADER_BYTES) {
-    throw new SnapshotCorruptError(`${where}: payload length ${payloadLength} does not match chunk size ${chunk.length}`);
+    const sizes = `payload length ${payloadLength} does not match chunk size ${chunk.length}`;
+    throw new SnapshotCorruptError(`${where}: ${sizes}`);
   }
   const payload = chunk.subarray(SNAPSHOT_CHUNK_HEADER_BYTES);
   const stored = view.getUint32(13);
   const computed = checksum(chunk, payload);
   if (stored !== computed) {
-    throw new SnapshotCorruptError(`${where}: checksum mismatch (stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)})`);
+    const values = `stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}`;
+    throw new SnapshotCorruptError(`${where}: checksum mismatch (${values})`);
   }
   const kind = chunk[4];
-  if (kind !== ChunkKind.Data && kind !== ChunkKind.End) throw new SnapshotCorruptError(`${where}: unknown kind ${kind}`);
+  if (kind !== ChunkKind.Data && kind !== ChunkKind.End) {
+    throw new SnapshotCorruptError(`${where}: unknown kind ${kind}`);
+  }
   const index = view.getUint32(5);
   if (index !== expectedIndex) throw new SnapshotCorruptError(`${where}: out of order (index ${index})`);
   return { kind, index, payload };
@@ -119,13 +125,16 @@ export function decodeRecords(payload: Uint8Array, index: number): SnapshotRecor
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   let at = 0;
   while (at < payload.length) {
-    if (at + 4 > payload.length) throw new SnapshotCorruptError(`snapshot chunk ${index}: truncated key length at ${at}`);
+    const where = `snapshot chunk ${index}`;
+    if (at + 4 > payload.length) throw new SnapshotCorruptError(`${where}: truncated key length at ${at}`);
     const keyLength = view.getUint32(at);
     const keyEnd = at + 4 + keyLength;
-    if (keyLength === 0 || keyEnd + 4 > payload.length) throw new SnapshotCorruptError(`snapshot chunk ${index}: bad key at ${at}`);
+    if (keyLength === 0 || keyEnd + 4 > payload.length) {
+      throw new SnapshotCorruptError(`${where}: bad key at ${at}`);
+    }
     const valueLength = view.getUint32(keyEnd);
     const valueEnd = keyEnd + 4 + valueLength;
-    if (valueEnd > payload.length) throw new SnapshotCorruptError(`snapshot chunk ${index}: truncated value at ${keyEnd}`);
+    if (valueEnd > payload.length) throw new SnapshotCorruptError(`${where}: truncated value at ${keyEnd}`);
     records.push({ key: payload.subarray(at + 4, keyEnd), value: payload.subarray(keyEnd + 4, valueEnd) });
     at = valueEnd;
   }
@@ -141,6 +150,9 @@ export function encodeEndPayload(recordCount: number): Uint8Array {
 
 /** decodeEndPayload reads the record count of the end chunk. */
 export function decodeEndPayload(payload: Uint8Array, index: number): number {
-  if (payload.length !== 8) throw new SnapshotCorruptError(`snapshot chunk ${index}: end chunk payload is ${payload.length} bytes, expected 8`);
+  if (payload.length !== 8) {
+    const what = `end chunk payload is ${payload.length} bytes, expected 8`;
+    throw new SnapshotCorruptError(`snapshot chunk ${index}: ${what}`);
+  }
   return Number(new DataView(payload.buffer, payload.byteOffset, 8).getBigUint64(0));
 }

@@ -64,7 +64,8 @@ export async function readSnapshotInto(
     if (decoded.kind === ChunkKind.End) {
       const expected = decodeEndPayload(decoded.payload, index);
       if (expected !== recordCount) {
-        throw new SnapshotCorruptError(`snapshot chunk ${index}: end chunk counts ${expected} records, received ${recordCount}`);
+        const counts = `end chunk counts ${expected} records, received ${recordCount}`;
+        throw new SnapshotCorruptError(`snapshot chunk ${index}: ${counts}`);
       }
       ended = true;
     } else {

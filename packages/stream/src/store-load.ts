@@ -68,7 +68,8 @@ export async function loadState(db: RangeReader, reader: MessageReader): Promise
     assert(rest.length === 8, "load: message key length");
     const head = decodeMessageRecordHead(value);
     const subjectBytes = subjectByteLength(head.subject);
-    const sizeBytes = messageSizeFromLengths(stream.config.storage, subjectBytes, head.headerLength, head.dataLength);
+    const { storage } = stream.config;
+    const sizeBytes = messageSizeFromLengths(storage, subjectBytes, head.headerLength, head.dataLength);
     stream.indexMessage(Number(readU64(rest, 0)), {
       subject: head.subject,
       sizeBytes,
@@ -96,6 +97,8 @@ function checkLoaded(stream: StreamMemory): void {
   const name = stream.config.name;
   if (stream.messages.size === 0) return;
   const seqs = [...stream.messages.keys()];
-  assert(seqs[0] === stream.firstSeq, `load ${name}: first message ${seqs[0]} but first_seq ${stream.firstSeq}`);
-  assert((seqs[seqs.length - 1] as number) <= stream.lastSeq, `load ${name}: message beyond last_seq ${stream.lastSeq}`);
+  const first = seqs[0] as number;
+  const last = seqs[seqs.length - 1] as number;
+  assert(first === stream.firstSeq, `load ${name}: first message ${first} but first_seq ${stream.firstSeq}`);
+  assert(last <= stream.lastSeq, `load ${name}: message ${last} beyond last_seq ${stream.lastSeq}`);
 }

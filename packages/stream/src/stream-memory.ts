@@ -206,7 +206,9 @@ export class StreamMemory implements StreamView {
   /** addDedupe remembers `msgId`, replacing an older entry for the same id. */
   addDedupe(ops: LevelOp[], msgId: string, seq: Seq, timestampNs: Nanos): void {
     const previous = this.window.remove(msgId);
-    if (previous !== undefined) ops.push({ type: "del", key: dedupeKey(this.prefix, previous.timestampNs, msgId) });
+    if (previous !== undefined) {
+      ops.push({ type: "del", key: dedupeKey(this.prefix, previous.timestampNs, msgId) });
+    }
     this.window.add({ msgId, seq, timestampNs });
     ops.push({ type: "put", key: dedupeKey(this.prefix, timestampNs, msgId), value: encodeU64Value(seq) });
   }
@@ -215,7 +217,9 @@ export class StreamMemory implements StreamView {
   pruneDedupe(ops: LevelOp[], nowNs: Nanos): number {
     const cutoffNs = nowNs - BigInt(this.config.duplicate_window);
     const removed: WindowEntry[] = this.window.pruneBefore(cutoffNs);
-    for (const entry of removed) ops.push({ type: "del", key: dedupeKey(this.prefix, entry.timestampNs, entry.msgId) });
+    for (const entry of removed) {
+      ops.push({ type: "del", key: dedupeKey(this.prefix, entry.timestampNs, entry.msgId) });
+    }
     return removed.length;
   }
 

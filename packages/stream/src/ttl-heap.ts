@@ -62,8 +62,9 @@ export class TtlHeap {
       const left = 2 * i + 1;
       const right = left + 1;
       let smallest = i;
-      if (left < entries.length && less(entries[left] as HeapEntry, entries[smallest] as HeapEntry)) smallest = left;
-      if (right < entries.length && less(entries[right] as HeapEntry, entries[smallest] as HeapEntry)) smallest = right;
+      const at = (k: number) => entries[k] as HeapEntry;
+      if (left < entries.length && less(at(left), at(smallest))) smallest = left;
+      if (right < entries.length && less(at(right), at(smallest))) smallest = right;
       if (smallest === i) return;
       [entries[i], entries[smallest]] = [entries[smallest] as HeapEntry, entries[i] as HeapEntry];
       i = smallest;
