@@ -176,6 +176,10 @@ export class SimNode {
       throw contract(`${this.id}: committed entry ${entry.index} handed out right after applied ${this.sm.index}`);
     }
     const chain = chainHash(this.sm.chain, entry);
+    const stored = this.disk.view().chainAt(entry.index);
+    if (stored !== undefined && stored !== chain) {
+      throw contract(`${this.id}: committed entry ${entry.index} handed out differs from the stored log`);
+    }
     this.sm = { index: entry.index, term: entry.term, chain };
     this.hooks.applied(this, entry, chain);
   }
