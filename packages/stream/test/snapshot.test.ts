@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SnapshotCorruptError, type StreamStore } from "../src/index";
 import { SNAPSHOT_CHUNK_BYTES_MAX } from "../src/limits";
-import { ChunkKind, encodeChunk, encodeEndPayload } from "../src/snapshot-format";
+import { messageKey, streamKeyPrefix } from "../src/keys";
+import { ChunkKind, encodeChunk, encodeEndPayload, encodeRecords, recordBytes } from "../src/snapshot-format";
 import { recoverSwap } from "../src/store-files";
 import { Applier, bytes, config, dumpDb, msg, openStore, SECOND_NS, T0, tempDir } from "./helpers";
 
@@ -120,6 +121,28 @@ describe("snapshot and restore", () => {
 
     it("short chunk", async () => {
       await attempt(() => [new Uint8Array(5)], "snapshot chunk 0: 5 bytes is shorter than the 17-byte header");
+    });
+
+    it("checksummed but inconsistent content (a message of an unknown stream)", async () => {
+      const record = { key: messageKey(streamKeyPrefix("GHOST"), 1), value: new Uint8Array([1, 2, 3]) };
+      const forged = [
+        encodeChunk(ChunkKind.Data, 0, encodeRecords([record], recordBytes(record))),
+        encodeChunk(ChunkKind.End, 1, encodeEndPayload(1)),
+      ];
+      await attempt(() => forged, "snapshot content is inconsistent");
+    });
+
+    it("a source that fails midway", async () => {
+      const source = await populated(await tempDir());
+      const chunks = await collect(source.snapshot());
+      const target = await openStore();
+      const before = views(target);
+      async function* failing(): AsyncIterable<Uint8Array> {
+        yield chunks[0] as Uint8Array;
+        throw new Error("connection reset");
+      }
+      await expect(target.restore(failing())).rejects.toThrow("connection reset");
+      expect(views(target)).toEqual(before);
     });
 
     it("record count mismatch", async () => {
