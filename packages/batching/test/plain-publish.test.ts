@@ -64,6 +64,17 @@ describe("plain publishes through the same checks", () => {
     expect((await rig.publish("TEST", right)).answers.map(body)).toEqual([ack(2)]);
   });
 
+  it("a new leader reads the last Nats-Msg-Id from the store's view", async () => {
+    await rig.createStream({ name: "TEST", subjects: ["foo"] });
+    await rig.publish("TEST", plainMsg("foo", { headers: [["Nats-Msg-Id", "one"]] }));
+    rig.leader.onLeadershipLost();
+    const expectOne = plainMsg("foo", { reply: "r", headers: [["Nats-Expected-Last-Msg-Id", "one"]] });
+    expect((await rig.publish("TEST", expectOne)).answers.map(body)).toEqual([ack(2)]);
+    expect((await rig.publish("TEST", expectOne)).answers.map(body)).toEqual([
+      errorBody("TEST", 400, 10070, "wrong last msg ID: "),
+    ]);
+  });
+
   it("applies rollups as nats-server does: refused unless allowed, stored with the rollup", async () => {
     await rig.createStream({ name: "TEST", subjects: ["foo"] });
     const rollup = plainMsg("foo", { reply: "r", headers: [["Nats-Rollup", "sub"]] });
