@@ -4,11 +4,11 @@
  * in ONE `batch` op proposed to Raft (steps 14-18). Nothing of a batch reaches the in-flight
  * tables unless Raft accepted the proposal.
  */
-import { apiError, encodeOp, type BatchMsg, type BatchOp } from "@flotilla/stream";
+import { JetStreamApiError, apiError, encodeOp, type BatchMsg, type BatchOp } from "@flotilla/stream";
 import { assert } from "./assert";
 import { checkMessage } from "./checks";
 import { HeaderName, appendHeader, headerValue, headerValueBytes, removeHeader } from "./headers";
-import { StagedDiff } from "./inflight";
+import { StagedDiff, type StreamInflight } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { BATCH_ID_BYTES_MAX } from "./limits";
 import type { InboundMessage, Proposal, ProposalInfo, PublishOutcome } from "./outcome";
@@ -95,7 +95,46 @@ export function stagedBytes(subject: string, headers: Uint8Array | null, data: U
   return encoder.encode(subject).length + (headers?.length ?? 0) + data.length;
 }
 
-/** commitBatch checks every staged message in order and proposes the batch (steps 14-18). */
+/** CheckedBatch is a batch whose every message passed the checks, ready to encode. */
+interface CheckedBatch {
+  readonly msgs: BatchMsg[];
+  readonly diff: StagedDiff;
+  readonly lastMsgId: string;
+}
+
+/** checkBatch runs the §4.2 checks over the staged messages in order, with one staged diff. */
+function checkBatch(
+  view: AppliedView,
+  inflight: StreamInflight,
+  batch: AtomicBatch,
+  clseq: number,
+): CheckedBatch | JetStreamApiError {
+  const diff = new StagedDiff();
+  const msgs: BatchMsg[] = [];
+  let lastMsgId = "";
+  for (const [k, staged] of batch.msgs.entries()) {
+    const lastMsgIdHeader = headerValue(staged.headers, HeaderName.ExpectedLastMsgId);
+    if (lastMsgIdHeader !== undefined && lastMsgIdHeader.length > 0) {
+      return apiError("AtomicPublishUnsupportedHeaderBatchErr", { header: HeaderName.ExpectedLastMsgId });
+    }
+    const input = { subject: staged.subject, rawSubject: staged.subject, headers: staged.headers, data: staged.data };
+    const checked = checkMessage({ view, inflight }, diff, input, clseq + k);
+    if (!checked.ok) return checked.error;
+    lastMsgId = checked.msgId ?? "";
+    msgs.push({
+      subject: staged.subject,
+      headers: staged.headers,
+      data: staged.data,
+      ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
+      ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
+      ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
+    });
+  }
+  assert(msgs.length === batch.msgs.length, "checked batch lost messages");
+  return { msgs, diff, lastMsgId };
+}
+
+/** commitBatch checks the batch and proposes it as ONE `batch` op (steps 14-18). */
 function commitBatch(
   ctx: LeaderContext,
   view: AppliedView,
@@ -107,34 +146,10 @@ function commitBatch(
   const inflight = ctx.inflightFor(res.stream, view);
   const clseq = ctx.clusteredLastSeq(view, inflight);
   assert(clseq >= view.lastSeq, "clustered sequence behind the applied state");
-  const diff = new StagedDiff();
-  const msgs: BatchMsg[] = [];
-  let lastMsgId = "";
-  for (const [k, staged] of batch.msgs.entries()) {
-    const lastMsgIdHeader = headerValue(staged.headers, HeaderName.ExpectedLastMsgId);
-    if (lastMsgIdHeader !== undefined && lastMsgIdHeader.length > 0) {
-      ctx.registry.release(batch);
-      return res.reject(
-        apiError("AtomicPublishUnsupportedHeaderBatchErr", { header: HeaderName.ExpectedLastMsgId }),
-      );
-    }
-    const input = { subject: staged.subject, rawSubject: staged.subject, headers: staged.headers, data: staged.data };
-    const checked = checkMessage({ view, inflight }, diff, input, clseq + k);
-    if (!checked.ok) {
-      ctx.registry.release(batch);
-      return res.reject(checked.error);
-    }
-    lastMsgId = checked.msgId ?? "";
-    msgs.push({
-      subject: staged.subject,
-      headers: staged.headers,
-      data: staged.data,
-      ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
-      ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
-      ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
-    });
-  }
-  const last = msgs[msgs.length - 1];
+  const checked = checkBatch(view, inflight, batch, clseq);
+  ctx.registry.release(batch);
+  if (checked instanceof JetStreamApiError) return res.reject(checked);
+  const last = checked.msgs[checked.msgs.length - 1];
   assert(last !== undefined, "batch without messages");
   if (eob) last.headers = appendHeader(last.headers, HeaderName.BatchCommit, "1");
   const op: BatchOp = {
@@ -143,11 +158,10 @@ function commitBatch(
     batchId: batch.id,
     firstSeq: clseq + 1,
     timestampNs: ctx.clock.nowNs(),
-    msgs,
+    msgs: checked.msgs,
     ...(res.reply !== undefined ? { reply: res.reply } : {}),
   };
   const bytes = encodeOp(op);
-  ctx.registry.release(batch);
   if (bytes.length > ctx.limits.raftEntryBytesMax) {
     return res.abandon(batch.id, AbandonReason.Large, tooLarge(`${ctx.limits.raftEntryBytesMax} bytes`));
   }
@@ -155,8 +169,8 @@ function commitBatch(
     stream: res.stream,
     kind: "batch",
     firstSeq: clseq + 1,
-    lastSeq: clseq + msgs.length,
-    count: msgs.length,
+    lastSeq: clseq + checked.msgs.length,
+    count: checked.msgs.length,
     batchId: batch.id,
     ...(res.reply !== undefined ? { reply: res.reply } : {}),
     bytes,
@@ -164,7 +178,7 @@ function commitBatch(
   };
   assert(proposal.lastSeq - proposal.firstSeq + 1 === batch.msgs.length, "proposal does not cover the batch");
   const accepted = ctx.propose(bytes, infoOf(proposal));
-  if (accepted) inflight.merge(diff, proposal.firstSeq, proposal.lastSeq, lastMsgId);
+  if (accepted) inflight.merge(checked.diff, proposal.firstSeq, proposal.lastSeq, checked.lastMsgId);
   return res.proposed(proposal, accepted);
 }
 
