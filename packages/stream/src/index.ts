@@ -9,7 +9,7 @@ export * from "./ops";
 export * from "./view";
 export * from "./subjects";
 export * as limits from "./limits";
-export { StreamStore, StoreUnusableError } from "./store";
+export { StreamStore, StoreUnusableError, type StoreOptions } from "./store";
 export type { ApplyResult } from "./apply";
 export { SnapshotCorruptError } from "./snapshot-format";
 export type { Bytes, LogIndex, Nanos, NanosJson, Seq } from "./units";

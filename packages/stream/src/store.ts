@@ -29,6 +29,16 @@ type Db = Level<Uint8Array, Uint8Array>;
 
 const LEVEL_OPTIONS = { keyEncoding: "view", valueEncoding: "view" } as const;
 
+/**
+ * StoreOptions tunes durability. Entry writes are not fsynced by default: the Raft log is the
+ * durable record, and entries above the store's applied index are re-applied after a crash.
+ * The Raft driver must call `sync()` before it discards log entries the store has applied.
+ */
+export interface StoreOptions {
+  /** syncWrites fsyncs every entry write (slower; for deployments without a Raft log). */
+  syncWrites?: boolean;
+}
+
 /** StoreUnusableError: a write failed earlier (or the store is closed); nothing more is done. */
 export class StoreUnusableError extends Error {
   override readonly name = "StoreUnusableError";
@@ -58,6 +68,7 @@ export class StreamStore {
   private constructor(
     private readonly dir: string,
     private db: Db,
+    private readonly syncWrites: boolean,
   ) {
     this.streamsByName = new Map();
     this.applied = 0;
@@ -66,10 +77,10 @@ export class StreamStore {
   }
 
   /** open opens (or creates) the store in `dir` and rebuilds every stream's memory. */
-  static async open(dir: string): Promise<StreamStore> {
+  static async open(dir: string, options: StoreOptions = {}): Promise<StreamStore> {
     await recoverSwap(dir);
     await mkdir(dir, { recursive: true });
-    const store = new StreamStore(dir, await openDb(dir));
+    const store = new StreamStore(dir, await openDb(dir), options.syncWrites === true);
     const loaded = await loadState(rangeReader(store.db), store.reader);
     store.streamsByName = loaded.streams;
     store.applied = loaded.appliedIndex;
@@ -98,6 +109,18 @@ export class StreamStore {
       if (raftIndex <= this.applied) return false;
       await this.write([], raftIndex);
       return true;
+    });
+  }
+
+  /**
+   * sync makes every write so far durable (one fsynced write of the applied index). Call it
+   * before compacting the Raft log up to `appliedIndex`.
+   */
+  sync(): Promise<void> {
+    return this.enqueue(async () => {
+      this.checkUsable();
+      if (this.applied === 0) return;
+      await this.write([], this.applied, true);
     });
   }
 
@@ -156,11 +179,11 @@ export class StreamStore {
   }
 
   /** write adds the applied index to `ops` and writes them as one batch. */
-  private async write(ops: LevelOp[], raftIndex: LogIndex): Promise<void> {
+  private async write(ops: LevelOp[], raftIndex: LogIndex, sync = this.syncWrites): Promise<void> {
     ops.push({ type: "put", key: APPLIED_INDEX_KEY, value: encodeU64Value(raftIndex) });
     this.applied = raftIndex;
     try {
-      await this.db.batch(ops);
+      await this.db.batch(ops, { sync });
     } catch (err) {
       const message = "stream store: a write failed; reopen to rebuild from disk";
       this.unusable = new StoreUnusableError(message, { cause: err });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { Level } from "level";
-import { StoreUnusableError, type StreamOp, type StreamStore } from "../src/index";
+import { StoreUnusableError, StreamStore, type StreamOp } from "../src/index";
 import { bytes, config, dumpDb, msg, openStore, SECOND_NS, T0, tempDir } from "./helpers";
 
 function workload(): StreamOp[] {
@@ -63,6 +63,27 @@ describe("replay safety", () => {
     const state = store.view("S")?.state();
     expect(await store.apply(3, { op: "purge", stream: "S" })).toEqual({ kind: "replayed", raftIndex: 3 });
     expect(store.view("S")?.state()).toEqual(state);
+  });
+});
+
+describe("durability", () => {
+  it("entry writes are not fsynced by default; sync() fsyncs once; syncWrites fsyncs each entry", async () => {
+    const store = await openStore();
+    const spy = vi.spyOn(dbOf(store), "batch");
+    await store.sync();
+    expect(spy).not.toHaveBeenCalled();
+    await store.apply(1, workload()[0] as StreamOp);
+    await store.sync();
+    const options = (spy.mock.calls as unknown as [unknown, { sync: boolean }][]).map((call) => call[1]);
+    expect(options).toEqual([{ sync: false }, { sync: true }]);
+    expect(store.appliedIndex).toBe(1);
+
+    const dir = await tempDir();
+    const synced = await StreamStore.open(join(dir, "db"), { syncWrites: true });
+    const syncedSpy = vi.spyOn(dbOf(synced), "batch");
+    await synced.apply(1, workload()[0] as StreamOp);
+    expect((syncedSpy.mock.calls[0] as unknown as [unknown, { sync: boolean }])[1]).toEqual({ sync: true });
+    await synced.close();
   });
 });
 
