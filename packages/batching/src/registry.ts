@@ -18,7 +18,8 @@ export interface StagedMessage {
 
 /** AtomicBatch is one open batch on one stream. */
 export class AtomicBatch {
-  /** lseq is the batch sequence of the last accepted message. Invariant: lseq === msgs.length. */
+  /** lseq is the batch sequence of the last accepted message. Invariant: between messages,
+   * lseq === msgs.length (only a committing `eob` marker is counted and not staged). */
   lseq = 0;
   readonly msgs: StagedMessage[] = [];
   /** bytes counts subject + headers + payload of the staged messages. */
