@@ -101,6 +101,14 @@ export class StreamMemory implements StreamView {
     return this.subjects.get(subject)?.size ?? 0;
   }
 
+  subjectCounts(filter?: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const [subject, seqs] of this.subjects) {
+      if (filter === undefined || subjectMatches(filter, subject)) counts.set(subject, seqs.size);
+    }
+    return counts;
+  }
+
   dedupe(msgId: string, nowNs?: Nanos): DedupeEntry | undefined {
     const entry = this.window.get(msgId);
     if (entry === undefined || nowNs === undefined) return entry;

@@ -55,6 +55,11 @@ export interface StreamView {
   /** subjectMsgCount returns how many messages a literal subject holds. */
   subjectMsgCount(subject: string): number;
   /**
+   * subjectCounts returns the message count of every subject matching `filter` (all subjects
+   * without one), for stream info's `subjects` and KV key listings. O(number of subjects).
+   */
+  subjectCounts(filter?: string): Map<string, number>;
+  /**
    * dedupe returns the window entry for `msgId`. Entries leave the window when an applied
    * entry's time passes them, so without `nowNs` an entry older than duplicate_window may
    * still be returned; with `nowNs` (the leader's clock) such an entry counts as gone.

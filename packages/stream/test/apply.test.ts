@@ -39,6 +39,8 @@ describe("apply: single messages and batches", () => {
     expect(view.subjectLastSeq("s.>")).toBe(4);
     expect(view.subjectLastSeq("x.*")).toBe(0);
     expect(view.subjectMsgCount("s.a")).toBe(2);
+    expect(view.subjectCounts()).toEqual(new Map([["s.a", 2], ["s.b", 1], ["s.c", 1]]));
+    expect(view.subjectCounts("s.b")).toEqual(new Map([["s.b", 1]]));
     expect((await view.lastMessage("s.a"))?.seq).toBe(2);
     expect(await view.lastMessage("s.zzz")).toBeUndefined();
   });

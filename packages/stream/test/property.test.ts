@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { MsgFields, StreamOp, StreamStore, StreamView } from "../src/index";
+import { subjectMatches, type MsgFields, type StreamOp, type StreamStore, type StreamView } from "../src/index";
 import { config, openStore, reopen, SECOND_NS, T0, tempDir } from "./helpers";
 import { StreamModel, type ModelNewMsg } from "./model";
 
@@ -86,6 +86,13 @@ async function compare(view: StreamView, model: StreamModel): Promise<void> {
   for (const id of IDS) expect(view.dedupe(id)).toEqual(model.dedupe.get(id));
   for (const filter of FILTERS) expect(view.subjectLastSeq(filter)).toBe(model.lastSeqFor(filter));
   expect(view.lastMsgId()).toBe(model.lastMsgId);
+  for (const filter of [undefined, ...FILTERS]) {
+    const expected = new Map<string, number>();
+    for (const m of model.msgs) {
+      if (filter === undefined || subjectMatches(filter, m.subject)) expected.set(m.subject, (expected.get(m.subject) ?? 0) + 1);
+    }
+    expect(new Map([...view.subjectCounts(filter)].sort())).toEqual(new Map([...expected].sort()));
+  }
   for (const from of [0, model.first + 1, model.last - 2]) {
     expect(view.nextSeq(from)).toBe(model.nextSeq(from, undefined));
     for (const filter of FILTERS) expect(view.nextSeq(from, filter)).toBe(model.nextSeq(from, filter));
