@@ -1,6 +1,6 @@
 /**
- * runSeed: one complete simulated run — a safety phase under faults, then a liveness phase on
- * a healed cluster — derived entirely from one seed, so the same seed replays the same run.
+ * runSeed: one complete simulated run — a safety phase under faults, then a liveness phase in
+ * which a random majority (the core) is healed and must converge — derived entirely from one seed, so the same seed replays the same run.
  *
  * Each tick: the schedule's actions, then one tick per live node (some skipped: clock drift),
  * then the disk syncs that are due, then every due packet in random order. Every one of those
@@ -8,6 +8,7 @@
  */
 import { ViolationError, type Violation } from "./checkers/violation";
 import { Mutation, SimCluster } from "./cluster";
+import type { SimNode } from "./node";
 import { optionsSwarm, SAFETY_TICKS_DEFAULT, type SafetyTicksBounds, type SimOptions } from "./options";
 import { SimPrng } from "./prng";
 import { assertNever, Role } from "./raft";
@@ -117,23 +118,34 @@ function runTick(cluster: SimCluster, schedule: ScheduleGenerator, actions: read
   }
 }
 
-/** livenessPhase heals everything and waits for a leader to commit a final proposal everywhere. */
-function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string | null {
+/** healCore heals the network among a random majority (the core) and restarts its crashed nodes;
+ * the other nodes stay down or isolated, like the replicas VOPR leaves faulty. */
+function healCore(cluster: SimCluster, prng: SimPrng): SimNode[] {
+  const nodes = prng.shuffle(cluster.nodes.slice());
+  const coreSize = prng.rangeInclusive(Math.floor(nodes.length / 2) + 1, nodes.length);
+  const core = nodes.slice(0, coreSize);
+  const outside = nodes.slice(coreSize);
   cluster.network.setCalm(true);
   if (cluster.mutation === Mutation.NeverHeals) {
     cluster.partition(cluster.nodes.map((node) => [node.id]), false);
-  } else {
+  } else if (outside.length === 0) {
     cluster.heal();
+  } else {
+    cluster.partition([core.map((node) => node.id), ...outside.map((node) => [node.id])], false);
   }
-  for (const node of cluster.nodes) {
-    node.pausedUntilTick = 0;
-    if (!node.alive) cluster.restart(node);
-  }
+  for (const node of cluster.nodes) node.pausedUntilTick = 0;
+  for (const node of core) if (!node.alive) cluster.restart(node);
+  return core;
+}
+
+/** livenessPhase heals a core and waits for a leader to commit a final proposal on all of it. */
+function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator, prng: SimPrng): string | null {
+  const core = healCore(cluster, prng);
   let final: { index: number; term: number } | null = null;
   const deadline = cluster.nowTicks + cluster.options.convergenceTicksMax;
   while (cluster.nowTicks < deadline) {
     runTick(cluster, schedule, []);
-    const leader = cluster.nodes.find((node) => node.alive && node.liveCore().status().role === Role.Leader);
+    const leader = core.find((node) => node.alive && node.liveCore().status().role === Role.Leader);
     // A final proposal accepted by a leader that has since lost its term may be gone for good:
     // offer a new one to the newer leader.
     if (leader !== undefined && (final === null || leader.liveCore().status().term > final.term)) {
@@ -143,9 +155,9 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string
     }
     if (final === null) continue;
     const finalIndex = final.index;
-    if (cluster.nodes.every((node) => node.sm.index >= finalIndex)) {
+    if (core.every((node) => node.sm.index >= finalIndex)) {
       if (cluster.checkers.committed.isAcknowledged(final.index, final.term)) {
-        cluster.checkers.finalCheck(new Map(cluster.nodes.map((node) => [node.id, node.sm.index])));
+        cluster.checkers.finalCheck(new Map(core.map((node) => [node.id, node.sm.index])));
         return null;
       }
       final = null;
@@ -153,9 +165,10 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator): string
   }
   const states = cluster.nodes.map((node) => {
     const status = node.core?.status();
-    return `${node.id}:${status?.role ?? "down"}/t${status?.term ?? "-"}/c${status?.commit ?? "-"}/a${node.sm.index}`;
+    const role = `${status?.role ?? "down"}${core.includes(node) ? "" : " (outside the core)"}`;
+    return `${node.id}:${role}/t${status?.term ?? "-"}/c${status?.commit ?? "-"}/a${node.sm.index}`;
   });
-  const goal = final === null ? "no leader accepted the final proposal" : `final proposal at ${final.index} not applied everywhere`;
+  const goal = final === null ? "no leader accepted the final proposal" : `final proposal at ${final.index} not applied on the core`;
   return `after ${cluster.options.convergenceTicksMax} ticks of the liveness phase ${goal} (${states.join(" ")})`;
 }
 
@@ -165,6 +178,7 @@ export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
   const options = optionsSwarm(prng.fork(), runOptions.safetyTicks ?? SAFETY_TICKS_DEFAULT);
   const cluster = new SimCluster(options, prng.fork(), runOptions.mutation ?? null);
   const schedule = new ScheduleGenerator(prng.fork(), options);
+  const livenessPrng = prng.fork();
   let failure: FailureClass | null = null;
   let detail: string | null = null;
   let violation: Violation | null = null;
@@ -174,7 +188,7 @@ export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
       const actions = schedule.planTick(cluster.nowTicks + 1, nodeViews(cluster), cluster.network.blockedLinkCount() > 0);
       runTick(cluster, schedule, actions);
     }
-    detail = livenessPhase(cluster, schedule);
+    detail = livenessPhase(cluster, schedule, livenessPrng);
     if (detail !== null) failure = FailureClass.Liveness;
   } catch (error) {
     if (error instanceof ViolationError) {
