@@ -173,7 +173,15 @@ export class StreamStore {
     assert(Number.isSafeInteger(raftIndex) && raftIndex > 0, `apply: bad raft index ${raftIndex}`);
     if (raftIndex <= this.applied) return { kind: "replayed", raftIndex };
     const ops: LevelOp[] = [];
-    const result = applyOp({ streams: this.streamsByName, reader: this.reader, ops }, op);
+    let result: ApplyResult;
+    try {
+      result = applyOp({ streams: this.streamsByName, reader: this.reader, ops }, op);
+    } catch (err) {
+      // A broken invariant may have left memory half-changed; nothing more may be applied.
+      const message = "stream store: apply broke an invariant; reopen to rebuild from disk";
+      this.unusable = new StoreUnusableError(message, { cause: err });
+      throw err;
+    }
     await this.write(ops, raftIndex);
     return result;
   }

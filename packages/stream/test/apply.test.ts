@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AssertionError } from "../src/assert";
 import { TTL_NEVER_NS, type BatchOp, type StreamView } from "../src/index";
-import { Applier, bytes, config, msg, openStore, SECOND_NS, T0 } from "./helpers";
+import { Applier, bytes, config, msg, openStore, reopen, SECOND_NS, T0, tempDir } from "./helpers";
 
 async function setup(input: Record<string, unknown>) {
   const store = await openStore();
@@ -45,13 +45,21 @@ describe("apply: single messages and batches", () => {
     expect(await view.lastMessage("s.zzz")).toBeUndefined();
   });
 
-  it("a sequence that is not last + 1 is an assertion failure and changes nothing", async () => {
-    const { store, a, view } = await setup({});
+  it("a sequence that is not last + 1 is an assertion failure; the store then refuses all work", async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir);
+    const a = new Applier(store);
+    await a.apply({ op: "stream.create", config: config({ name: "S", subjects: ["s.>"] }) });
     await a.apply(msg("S", 1, "s.a"));
     await expect(store.apply(10, msg("S", 3, "s.a"))).rejects.toThrow(AssertionError);
-    await expect(store.apply(11, batch(5, ["s.a"]))).rejects.toThrow("batch S: firstSeq 5 is not last 1 + 1");
-    expect(view.state()).toMatchObject({ messages: 1, last_seq: 1 });
-    expect(store.appliedIndex).toBe(2);
+    await expect(store.apply(11, msg("S", 2, "s.a"))).rejects.toThrow(
+      "stream store: apply broke an invariant; reopen to rebuild from disk",
+    );
+    const reopened = await reopen(store, dir);
+    await expect(reopened.apply(11, batch(5, ["s.a"]))).rejects.toThrow("batch S: firstSeq 5 is not last 1 + 1");
+    const again = await reopen(reopened, dir);
+    expect(again.view("S")?.state()).toMatchObject({ messages: 1, last_seq: 1 });
+    expect(again.appliedIndex).toBe(2);
   });
 
   it("answers ops on a missing stream with a deterministic noop carrying 10059", async () => {
