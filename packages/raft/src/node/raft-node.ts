@@ -58,6 +58,8 @@ export interface NodeStatus extends Omit<RaftStatus, "progress"> {
   readonly snapshotIndex: LogIndex;
   /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */
   readonly syncs: number;
+  /** durable: the last log index, term and vote known to be fsynced on this node. */
+  readonly durable: { readonly lastIndex: LogIndex; readonly term: Term; readonly vote: NodeId | null };
 }
 
 /** LeaderChange is emitted as "leaderChange" whenever the known leader, term or own role changes. */
@@ -211,6 +213,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     return {
       ...st, applied: this.applied, peers, repairing: this.repairTargetIndex > 0,
       snapshotIndex: this.storage.snapshot?.meta.index ?? 0, syncs: this.storage.syncCount,
+      durable: this.storage.durable(),
     };
   }
 

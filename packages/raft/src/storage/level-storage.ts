@@ -63,6 +63,8 @@ export class RaftStorage {
   private nextGen = 1;
   /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
   syncCount = 0;
+  /** durableLastIndex: the last log index (or snapshot index) known fsynced; set after the sync. */
+  private durableLastIndex: LogIndex = 0;
   /** syncedTerm/syncedVote: the term and vote last written, to know when a write must be synced. */
   private syncedTerm = -1;
   private syncedVote: string | null = null;
@@ -86,6 +88,11 @@ export class RaftStorage {
     return this.current;
   }
 
+  /** durable returns what is known fsynced: the last log index and the term and vote. */
+  durable(): { lastIndex: LogIndex; term: number; vote: string | null } {
+    return { lastIndex: this.durableLastIndex, term: this.syncedTerm, vote: this.syncedVote };
+  }
+
   /** storedRange returns the first and last stored log index (0, 0 when empty). */
   storedRange(): { first: LogIndex; last: LogIndex } {
     return { first: this.firstIndex, last: this.lastIndex };
@@ -106,6 +113,7 @@ export class RaftStorage {
     const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };
     this.syncedTerm = hardState.term;
     this.syncedVote = hardState.vote;
+    this.durableLastIndex = trustedLast;
     return { hardState, snapshot: this.current, entries, corruptions };
   }
 
@@ -228,6 +236,7 @@ export class RaftStorage {
     const sync = req.snapshot !== null || req.entries.length > 0 || hardChanged;
     await this.db.batch(ops, { sync });
     if (sync) this.syncCount++;
+    if (sync) this.durableLastIndex = this.lastIndex !== 0 ? this.lastIndex : (this.current?.meta.index ?? 0);
     if (req.hardState !== null) {
       this.syncedTerm = req.hardState.term;
       this.syncedVote = req.hardState.vote;

@@ -1,0 +1,84 @@
+/**
+ * Durability ordering (design.md §2), observed at the transport: every acknowledgement a follower
+ * sends covers only entries it has already fsynced, and every granted vote is sent only after the
+ * voter's term and vote are fsynced.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  MemoryNetwork, MessageType, RaftNode, Role, type Envelope, type NodeId, type Transport,
+} from "../src/internal";
+import { removeDir, tempDir } from "./helpers";
+import { proposeAll } from "./node-cluster";
+import { HashChainStateMachine } from "./state-machine-fixture";
+import { waitFor } from "./transport-helpers";
+
+const IDS = ["n1", "n2", "n3"];
+let nodes: RaftNode[] = [];
+let dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  await Promise.all(dirs.map(removeDir));
+  nodes = [];
+  dirs = [];
+});
+
+/** Audit records what was checked and every violation found. */
+interface Audit {
+  acks: number;
+  votes: number;
+  violations: string[];
+}
+
+/** auditingTransport checks each outgoing acknowledgement against the sender's durable state. */
+function auditingTransport(inner: Transport, node: () => RaftNode, audit: Audit): Transport {
+  return {
+    start: (handler) => inner.start(handler),
+    drained: (to) => inner.drained(to),
+    stop: () => inner.stop(),
+    send(to: NodeId, envelope: Envelope): boolean {
+      const msg = envelope.msg;
+      const durable = node().status().durable;
+      if (msg.type === MessageType.AppendResponse && !msg.reject && msg.index > 0) {
+        audit.acks++;
+        if (msg.index > durable.lastIndex) audit.violations.push(`${msg.from} acked ${msg.index} with ${durable.lastIndex} durable`);
+      }
+      if (msg.type === MessageType.VoteResponse && !msg.reject) {
+        audit.votes++;
+        if (durable.term !== msg.term || durable.vote !== msg.to) {
+          audit.violations.push(`${msg.from} granted ${msg.to} in term ${msg.term} with durable ${JSON.stringify(durable)}`);
+        }
+      }
+      return inner.send(to, envelope);
+    },
+  };
+}
+
+describe("raft node - durability ordering", () => {
+  it("followers acknowledge only fsynced entries and grant votes only after fsyncing them", async () => {
+    const network = new MemoryNetwork();
+    const audit: Audit = { acks: 0, votes: 0, violations: [] };
+    for (const id of IDS) {
+      const dir = await tempDir(`dur-${id}`);
+      dirs.push(dir);
+      let self: RaftNode | null = null;
+      const transport = auditingTransport(network.transport(id), () => self!, audit);
+      self = await RaftNode.open({
+        id, members: IDS, dataDir: dir, stateMachine: new HashChainStateMachine(), cluster: "dur", secret: "unused",
+        transport, tickIntervalMs: 20,
+      });
+      await self.start();
+      nodes.push(self);
+    }
+    await waitFor(() => nodes.filter((n) => n.status().role === Role.Leader).length === 1, "a leader");
+    const first = nodes.find((n) => n.status().role === Role.Leader)!;
+    await proposeAll(first, 0, 500, 50);
+    network.isolate(first.id, IDS);
+    await waitFor(() => nodes.some((n) => n.id !== first.id && n.status().role === Role.Leader), "a second election", 10_000);
+    network.heal();
+    const second = nodes.find((n) => n.id !== first.id && n.status().role === Role.Leader)!;
+    await proposeAll(second, 500, 500, 50);
+    expect(audit.violations).toEqual([]);
+    expect(audit.acks).toBeGreaterThan(50);
+    expect(audit.votes).toBeGreaterThanOrEqual(2);
+  });
+});
