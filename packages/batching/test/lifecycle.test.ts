@@ -223,6 +223,22 @@ describe("inactivity timer (§5.2)", () => {
     expect(leader.batchesInflight()).toBe(0);
   });
 
+  it("runs on the real clock and setTimeout by default", async () => {
+    const view = new FakeView({ name: "TEST", subjects: ["foo.*"], allow_atomic: true });
+    const advisories: string[] = [];
+    const leader = new BatchingLeader({
+      views: () => view,
+      propose: () => true,
+      onTimerAdvisory: (a) => advisories.push(body(a)),
+      limits: { batchInactivityTimeoutMs: 20 },
+    });
+    leader.publish("TEST", batchMsg("foo.1", "uuid", 1));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(leader.batchesInflight()).toBe(0);
+    expect(advisories.map((a) => (JSON.parse(a) as { reason: string; id: string }).reason)).toEqual(["timeout"]);
+    expect((JSON.parse(advisories[0] ?? "{}") as { id: string }).id).toMatch(/^[0-9A-Za-z]{22}$/);
+  });
+
   it("cancels the timer of a released batch so it never fires", () => {
     const { leader, rig } = setup();
     leader.publish("TEST", batchMsg("foo.1", "uuid", 1));
