@@ -123,8 +123,7 @@ function compact(stream: StreamMemory, ops: LevelOp[], seq: Seq): number {
   return removed;
 }
 
-function matchingSeqs(stream: StreamMemory, filter: string | undefined): Seq[] {
-  if (filter === undefined || filter === ">") return [...stream.messages.keys()];
+function matchingSeqs(stream: StreamMemory, filter: string): Seq[] {
   if (!filter.includes("*") && !filter.includes(">")) return stream.subjects.get(filter)?.toArray() ?? [];
   const seqs: Seq[] = [];
   for (const [subject, list] of stream.subjects) {
@@ -134,25 +133,30 @@ function matchingSeqs(stream: StreamMemory, filter: string | undefined): Seq[] {
 }
 
 /**
- * purge implements nats-server's PurgeEx: with no filter (or `>`) and no keep, everything
- * (seq unset) or everything below seq (seq > 1, moving the sequences when seq is past the end);
- * otherwise the matching messages below seq (when set), oldest first, sparing the newest `keep`
- * matching messages. Returns how many messages were removed.
+ * purge implements nats-server's PurgeEx. Without a filter (or with `>`): no seq and no keep
+ * purges everything; seq > 1 compacts below seq (keep is then ignored); keep compacts below
+ * last_seq - keep + 1 unless keep >= messages (sequence arithmetic, as nats-server does, so
+ * interior gaps can leave fewer than `keep`); seq 1 alone purges nothing. With a filter: the
+ * matching messages, oldest first, below seq when seq > 1, sparing the newest `keep` matching
+ * messages. Returns how many messages were removed.
  */
 export function purge(stream: StreamMemory, ops: LevelOp[], op: PurgeOp): number {
-  const everything = op.filter === undefined || op.filter === ">";
   const keep = op.keep ?? 0;
   const below = op.seq ?? 0;
-  if (everything && keep === 0) {
-    if (below === 0) return removeAll(stream, ops);
+  if (op.filter === undefined || op.filter === ">") {
+    if (keep === 0 && below === 0) return removeAll(stream, ops);
     if (below > 1) return compact(stream, ops, below);
+    if (keep > 0) {
+      return keep >= stream.messages.size ? 0 : compact(stream, ops, stream.lastSeq - keep + 1);
+    }
+    return 0;
   }
   const matching = matchingSeqs(stream, op.filter);
   if (keep > 0 && keep >= matching.length) return 0;
   const removable = keep > 0 ? matching.length - keep : matching.length;
   let removed = 0;
   for (const seq of matching) {
-    if (removed >= removable || (below > 0 && seq >= below)) break;
+    if (removed >= removable || (below > 1 && seq >= below)) break;
     assert(stream.removeMessage(ops, seq), "purge: matching message missing");
     removed += 1;
   }

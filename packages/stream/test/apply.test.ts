@@ -163,6 +163,8 @@ describe("apply: purge (nats-server PurgeEx semantics)", () => {
     [{ filter: "s.a", seq: 6, keep: 2 }, 1, [2, 3, 4, 5, 6], { first_seq: 2 }],
     [{ filter: "s.*" }, 6, [], { first_seq: 7, last_seq: 6 }],
     [{ filter: ">", keep: 1 }, 5, [6], { first_seq: 6 }],
+    [{ seq: 3, keep: 5 }, 2, [3, 4, 5, 6], { first_seq: 3 }],
+    [{ filter: "s.a", seq: 1 }, 3, [2, 4, 6], { first_seq: 2 }],
     [{ filter: "s.zzz" }, 0, [1, 2, 3, 4, 5, 6], { first_seq: 1 }],
   ])("purge %j removes %i", async (params, purged, remaining, state) => {
     const { a, view } = await filled();
@@ -170,6 +172,14 @@ describe("apply: purge (nats-server PurgeEx semantics)", () => {
     expect(await storedSeqs(view)).toEqual(remaining);
     expect(view.state()).toMatchObject({ messages: remaining.length, ...state });
     expect(view.state().num_subjects).toBe(new Set(remaining.map((seq) => ["s.a", "s.b", "s.a", "s.c", "s.a", "s.b"][seq - 1])).size);
+  });
+
+  it("keep without a filter compacts by sequence arithmetic, as nats-server does", async () => {
+    const { a, view } = await filled();
+    await a.apply({ op: "msg.delete", stream: "S", seq: 5 });
+    expect(await a.apply({ op: "purge", stream: "S", keep: 2 })).toEqual({ kind: "purged", stream: "S", purged: 4 });
+    expect(await storedSeqs(view)).toEqual([6]);
+    expect(await a.apply({ op: "purge", stream: "S", keep: 1 })).toEqual({ kind: "purged", stream: "S", purged: 0 });
   });
 
   it("the next message after a purge past the end continues from the moved sequence", async () => {

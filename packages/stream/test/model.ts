@@ -102,24 +102,29 @@ export class StreamModel {
     }
   }
 
-  purge(filter: string | undefined, seq: number, keep: number): number {
-    const everything = filter === undefined || filter === ">";
-    if (everything && keep === 0 && seq === 0) return this.removeAll();
-    if (everything && keep === 0 && seq > 1) {
-      if (seq > this.last) {
-        const n = this.removeAll();
-        if (seq > this.last + 1) {
-          this.emptyFirst = seq;
-          this.last = seq - 1;
-        }
-        return n;
+  private compact(seq: number): number {
+    if (seq > this.last) {
+      const n = this.removeAll();
+      if (seq > this.last + 1) {
+        this.emptyFirst = seq;
+        this.last = seq - 1;
       }
-      return this.removeWhere((m) => m.seq < seq);
+      return n;
     }
-    const matching = this.msgs.filter((m) => everything || subjectMatches(filter as string, m.subject));
+    return this.removeWhere((m) => m.seq < seq);
+  }
+
+  purge(filter: string | undefined, seq: number, keep: number): number {
+    if (filter === undefined || filter === ">") {
+      if (keep === 0 && seq === 0) return this.removeAll();
+      if (seq > 1) return this.compact(seq);
+      if (keep > 0) return keep >= this.msgs.length ? 0 : this.compact(this.last - keep + 1);
+      return 0;
+    }
+    const matching = this.msgs.filter((m) => subjectMatches(filter, m.subject));
     if (keep > 0 && keep >= matching.length) return 0;
     const removable = keep > 0 ? matching.length - keep : matching.length;
-    const doomed = matching.filter((m) => seq === 0 || m.seq < seq).slice(0, removable);
+    const doomed = matching.filter((m) => seq <= 1 || m.seq < seq).slice(0, removable);
     return this.removeWhere((m) => doomed.includes(m));
   }
 
