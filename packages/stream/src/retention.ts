@@ -11,12 +11,13 @@ import { subjectMatches } from "./subjects";
 import type { Nanos, Seq } from "./units";
 
 /**
- * enforceSubjectLimit drops the oldest messages of `subject` beyond max_msgs_per_subject.
- * With discard_new_per_subject the leader refuses instead, so nothing is dropped here.
+ * enforceSubjectLimit drops the oldest messages of `subject` beyond max_msgs_per_subject,
+ * whatever the discard policy, as nats-server's stores do. (With discard_new_per_subject the
+ * leader refuses the message before it is proposed, so the limit is never exceeded there.)
  */
 export function enforceSubjectLimit(stream: StreamMemory, ops: LevelOp[], subject: string): number {
   const limit = stream.config.max_msgs_per_subject;
-  if (limit <= 0 || stream.config.discard_new_per_subject === true) return 0;
+  if (limit <= 0) return 0;
   const seqs = stream.subjects.get(subject);
   let removed = 0;
   while (seqs !== undefined && seqs.size > limit) {

@@ -90,7 +90,7 @@ export class StreamModel {
     this.lastMsgId = m.msgId ?? "";
     if (m.msgId !== undefined) this.dedupe.set(m.msgId, { seq, timestampNs: ts });
     const perSubject = this.cfg.max_msgs_per_subject;
-    if (perSubject > 0 && this.cfg.discard_new_per_subject !== true) {
+    if (perSubject > 0) {
       while (this.msgs.filter((x) => x.subject === m.subject).length > perSubject) {
         const oldest = this.msgs.find((x) => x.subject === m.subject) as ModelMsg;
         this.removeWhere((x) => x === oldest);

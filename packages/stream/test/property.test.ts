@@ -32,6 +32,8 @@ interface ConfigInput {
   window_s: number;
   storage: string;
   first_seq: number;
+  discard: string;
+  discard_new_per_subject: boolean;
 }
 
 const arbMsg: fc.Arbitrary<MsgInput> = fc.record({
@@ -59,6 +61,8 @@ const arbConfig: fc.Arbitrary<ConfigInput> = fc.record({
   window_s: fc.constantFrom(5, 15),
   storage: fc.constantFrom("file", "memory"),
   first_seq: fc.constantFrom(0, 1, 50),
+  discard: fc.constantFrom("old", "old", "new"),
+  discard_new_per_subject: fc.boolean(),
 });
 
 function toFields(m: MsgInput): MsgFields {
@@ -137,7 +141,8 @@ async function run(cfgInput: ConfigInput, cmds: Cmd[]): Promise<void> {
     name: "S", subjects: ["s.>"], allow_rollup_hdrs: true, allow_msg_ttl: true, storage: cfgInput.storage,
     max_msgs: cfgInput.max_msgs, max_bytes: cfgInput.max_bytes, max_msgs_per_subject: cfgInput.max_msgs_per_subject,
     max_age: cfgInput.max_age_s * 1e9, duplicate_window: Math.min(cfgInput.window_s, cfgInput.max_age_s || 60) * 1e9,
-    first_seq: cfgInput.first_seq,
+    first_seq: cfgInput.first_seq, discard: cfgInput.discard,
+    discard_new_per_subject: cfgInput.discard === "new" && cfgInput.max_msgs_per_subject > 0 && cfgInput.discard_new_per_subject,
   });
   const dir = await tempDir();
   let store: StreamStore = await openStore(dir);
