@@ -24,6 +24,8 @@ export type BenchCommand =
 export interface CaseSample {
   latenciesMs: number[];
   elapsedMs: number;
+  /** leaderSyncs: fsynced batches the leader wrote during the case. */
+  leaderSyncs: number;
 }
 
 /** CountingStateMachine applies by counting; its snapshot is a few bytes. */
@@ -45,6 +47,7 @@ class CountingStateMachine implements StateMachine {
 async function runCase(node: RaftNode, entryBytes: number, inflight: number, durationMs: number): Promise<CaseSample> {
   const payload = Buffer.alloc(entryBytes, 0x61);
   const latenciesMs: number[] = [];
+  const syncsBefore = node.status().syncs;
   const start = performance.now();
   const deadline = start + durationMs;
   const worker = async (): Promise<void> => {
@@ -55,7 +58,7 @@ async function runCase(node: RaftNode, entryBytes: number, inflight: number, dur
     }
   };
   await Promise.all(Array.from({ length: inflight }, worker));
-  return { latenciesMs, elapsedMs: performance.now() - start };
+  return { latenciesMs, elapsedMs: performance.now() - start, leaderSyncs: node.status().syncs - syncsBefore };
 }
 
 async function main(): Promise<void> {

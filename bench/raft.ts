@@ -99,6 +99,7 @@ interface CaseResult {
   mbPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  entriesPerSync: number;
 }
 
 async function runCase(leader: NodeWorker, entryBytes: number, inflight: number): Promise<CaseResult> {
@@ -109,11 +110,12 @@ async function runCase(leader: NodeWorker, entryBytes: number, inflight: number)
   return {
     entryBytes, inflight, entries: latenciesMs.length, entriesPerSec,
     mbPerSec: (entriesPerSec * entryBytes) / (1024 * 1024), p50Ms: pct(0.5), p99Ms: pct(0.99),
+    entriesPerSync: latenciesMs.length / Math.max(1, sample.leaderSyncs),
   };
 }
 
 function row(cells: Array<string | number>): string {
-  const widths = [10, 9, 9, 12, 9, 9, 9, 10];
+  const widths = [10, 9, 9, 12, 9, 9, 9, 10, 14];
   return cells.map((c, i) => String(c).padStart(widths[i] ?? 10)).join(" ");
 }
 
@@ -141,12 +143,12 @@ async function main(): Promise<void> {
       `raw sequential fsync (128 B write + fdatasync, ${root}): before ${fsyncBeforePerSec.toFixed(0)}/s, ` +
         `after ${fsyncAfterPerSec.toFixed(0)}/s, mean ${fsyncPerSec.toFixed(0)}/s`,
     );
-    console.log(row(["entry", "inflight", "entries", "entries/s", "MB/s", "p50 ms", "p99 ms", "x fsync"]));
+    console.log(row(["entry", "inflight", "entries", "entries/s", "MB/s", "p50 ms", "p99 ms", "x fsync", "entries/fsync"]));
     for (const r of results) {
       console.log(row([
         r.entryBytes >= 1024 ? `${r.entryBytes / 1024} KiB` : `${r.entryBytes} B`, r.inflight, r.entries,
         r.entriesPerSec.toFixed(0), r.mbPerSec.toFixed(2), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2),
-        (r.entriesPerSec / fsyncPerSec).toFixed(2),
+        (r.entriesPerSec / fsyncPerSec).toFixed(2), r.entriesPerSync.toFixed(1),
       ]));
     }
     const best = results.filter((r) => r.inflight === 100).sort((a, b) => b.entriesPerSec - a.entriesPerSec)[0]!;
