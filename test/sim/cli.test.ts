@@ -34,7 +34,7 @@ describe("parseSimArgs", () => {
     expect(() => parseSimArgs(["--seed"])).toThrow(new UsageError("--seed needs a non-negative integer, got nothing"));
     expect(() => parseSimArgs(["--seeds", "2", "--fast"])).toThrow(new UsageError("unknown argument --fast"));
     expect(() => parseSimArgs(["--seed", "1", "--mutation", "gremlins"])).toThrow(
-      new UsageError("--mutation must be one of fsyncLies, sendsBeforeSync, neverHeals, got gremlins"),
+      new UsageError("--mutation must be one of fsyncLies, sendsBeforeSync, neverHeals, corruptsEntries, got gremlins"),
     );
   });
 

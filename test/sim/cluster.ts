@@ -32,6 +32,8 @@ export const Mutation = {
   SendsBeforeSync: "sendsBeforeSync",
   /** NeverHeals: the liveness phase isolates every node instead of healing the network. */
   NeverHeals: "neverHeals",
+  /** CorruptsEntries: the network flips a byte in one entry of some appends (a Byzantine wire). */
+  CorruptsEntries: "corruptsEntries",
 } as const;
 export type Mutation = (typeof Mutation)[keyof typeof Mutation];
 
@@ -190,7 +192,7 @@ export class SimCluster {
     const payload = packet.payload;
     if (payload.kind === "message") {
       if (verdict === Verdict.Deliver && receiver.alive) {
-        receiver.liveCore().step(payload.message);
+        receiver.liveCore().step(this.maybeCorrupt(payload.message));
         receiver.pump();
       } else if (verdict === Verdict.LinkDown) {
         this.reportUnreachable(packet.from, packet.to);
@@ -204,6 +206,15 @@ export class SimCluster {
       this.transferFailed(payload.transferId);
     }
     this.endStep(`d${packet.id}${verdict}`);
+  }
+
+  private maybeCorrupt(message: Message): Message {
+    if (this.mutation !== Mutation.CorruptsEntries || message.type !== MessageType.Append) return message;
+    const victim = message.entries[0];
+    if (victim === undefined || victim.data.length === 0 || !this.prng.chance(0.05)) return message;
+    const data = victim.data.slice();
+    data[data.length - 1] = (data[data.length - 1] as number) ^ 0xff;
+    return { ...message, entries: [{ ...victim, data }, ...message.entries.slice(1)] };
   }
 
   private reportUnreachable(from: NodeId, to: NodeId): void {

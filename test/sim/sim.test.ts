@@ -77,6 +77,15 @@ describe("simulation", () => {
     expect(runSeed(caught?.seed ?? 0).failure).toBeNull();
   });
 
+  it("catches entries corrupted on the wire: the same (index, term) ends different logs", () => {
+    const properties = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const result = runSeed(seed, { mutation: Mutation.CorruptsEntries });
+      if (result.violation !== null) properties.add(result.violation.property);
+    }
+    expect(properties.has(Property.LogMatching)).toBe(true);
+  });
+
   it("catches a driver that sends before its writes are synced", () => {
     for (const seed of [1, 2, 3]) {
       const result = runSeed(seed, { mutation: Mutation.SendsBeforeSync });
