@@ -14,6 +14,9 @@ export class SeqList {
   private items: Seq[] = [];
   private head = 0;
 
+  /** label is what the list belongs to (the subject), kept so callers can share one string. */
+  constructor(readonly label = "") {}
+
   /** size is how many sequences the list holds. */
   get size(): number {
     return this.items.length - this.head;

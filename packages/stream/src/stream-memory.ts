@@ -157,13 +157,15 @@ export class StreamMemory implements StreamView {
   indexMessage(seq: Seq, meta: MsgMeta): void {
     assert(!this.messages.has(seq), `indexMessage: seq ${seq} already stored`);
     if (this.messages.size === 0) this.firstSeq = seq;
-    this.messages.set(seq, meta);
-    this.bytes += meta.sizeBytes;
     let seqs = this.subjects.get(meta.subject);
     if (seqs === undefined) {
-      seqs = new SeqList();
+      seqs = new SeqList(meta.subject);
       this.subjects.set(meta.subject, seqs);
     }
+    // Every message of a subject shares the index's copy of the subject string.
+    meta.subject = seqs.label;
+    this.messages.set(seq, meta);
+    this.bytes += meta.sizeBytes;
     seqs.push(seq);
     if (meta.ttlDeadlineNs > 0n) this.ttl.push(meta.ttlDeadlineNs, seq);
   }
