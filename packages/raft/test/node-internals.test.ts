@@ -1,13 +1,14 @@
 /** Unit tests of the node driver's pieces: rechunking, pending proposals, snapshot staging, policies. */
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  EntryKind, LeadershipLostError, ProposalDroppedError, RaftStorage, type SnapshotMessage,
+  EntryKind, LeadershipLostError, ProposalDroppedError, RaftNode, RaftStorage, type SnapshotMessage,
 } from "../src/internal";
 import { heartbeatBeyondLog } from "../src/node/message-policy";
 import { PendingProposals } from "../src/node/proposals";
 import { SnapshotReceiver } from "../src/node/snapshot-receiver";
 import { rechunk } from "../src/node/snapshot-writer";
 import { bytes, capturingLogger, removeDir, tempDir } from "./helpers";
+import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<string[]> {
@@ -103,3 +104,21 @@ describe("node - message policies", () => {
     });
   });
 });
+
+describe("node - option validation", () => {
+  const base = {
+    id: "n1", members: ["n1", "n2", "n3"], dataDir: "/nonexistent/never-opened", stateMachine: new HashChainStateMachine(),
+    cluster: "test", secret: "s3cret",
+  };
+  it.each([
+    [{ raft: { entryBytesMax: 72 * 1024 * 1024, uncommittedBytesMax: 512 * 1024 * 1024 } },
+      `raft.entryBytesMax 75497472 + 65536 bytes of message overhead exceeds frameBytesMax 75497472`],
+    [{ snapshotChunkBytes: 0 }, "snapshotChunkBytes 0 must be >= 1 and fit frameBytesMax 75497472"],
+    [{ frameBytesMax: 1024 * 1024, raft: { entryBytesMax: 1000 } }, "snapshotChunkBytes 1048576 must be >= 1 and fit frameBytesMax 1048576"],
+    [{ tickIntervalMs: 0 }, "tickIntervalMs must be a positive integer, got 0"],
+    [{ members: ["n2", "n3"] }, "members must include the node itself (n1)"],
+  ])("refuses %j before touching the disk", async (overrides, message) => {
+    await expect(RaftNode.open({ ...base, ...overrides })).rejects.toThrow(new RangeError(message));
+  });
+});
+

@@ -3,6 +3,7 @@
  * are asserted when the module loads.
  */
 import { assert } from "../assert";
+import { ENTRY_BYTES_MAX_DEFAULT } from "../limits";
 import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
 import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
 
@@ -33,15 +34,22 @@ export const SNAPSHOT_ENTRIES_DEFAULT = 10_000;
  */
 export const SNAPSHOT_TRAILING_ENTRIES_DEFAULT = 1_000;
 
-/** SNAPSHOT_CHUNK_OVERHEAD_BYTES is room for the Snapshot message around a chunk in a frame. */
-export const SNAPSHOT_CHUNK_OVERHEAD_BYTES = 64 * 1024;
+/**
+ * FRAME_OVERHEAD_BYTES is room for the message around a payload in one frame: the
+ * Snapshot message around a chunk, or an Append around one maximal entry.
+ */
+export const FRAME_OVERHEAD_BYTES = 64 * 1024;
 
 assert(
   NODE_ELECTION_TIMEOUT_TICKS_DEFAULT >= 2 * NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT,
   "election timeout must be at least twice the heartbeat interval",
 );
 assert(
-  SNAPSHOT_CHUNK_BYTES_DEFAULT + SNAPSHOT_CHUNK_OVERHEAD_BYTES <= FRAME_BYTES_MAX_DEFAULT,
+  SNAPSHOT_CHUNK_BYTES_DEFAULT + FRAME_OVERHEAD_BYTES <= FRAME_BYTES_MAX_DEFAULT,
   "a snapshot chunk frame must fit the transport frame limit",
+);
+assert(
+  ENTRY_BYTES_MAX_DEFAULT + FRAME_OVERHEAD_BYTES <= FRAME_BYTES_MAX_DEFAULT,
+  "an Append carrying one maximal entry must fit the transport frame limit",
 );
 assert(SNAPSHOT_TRAILING_ENTRIES_DEFAULT < SNAPSHOT_ENTRIES_DEFAULT, "trailing entries below the snapshot interval");

@@ -47,3 +47,30 @@ export interface RaftNodeOptions {
   /** prngSeed seeds election jitter; default derived from the clock and the node id. */
   readonly prngSeed?: number;
 }
+
+/**
+ * validateNodeOptions throws a RangeError naming the option when the limits cannot work together:
+ * an Append carrying one maximal entry, and a snapshot chunk, must each fit one transport frame,
+ * or the receiver would close the connection on every attempt.
+ */
+export function validateNodeOptions(
+  opts: RaftNodeOptions, limits: { entryBytesMax: number; frameBytesMax: number; chunkBytes: number; overheadBytes: number },
+): void {
+  if (!opts.members.includes(opts.id)) throw new RangeError(`members must include the node itself (${opts.id})`);
+  if (limits.entryBytesMax + limits.overheadBytes > limits.frameBytesMax) {
+    throw new RangeError(
+      `raft.entryBytesMax ${limits.entryBytesMax} + ${limits.overheadBytes} bytes of message overhead exceeds ` +
+        `frameBytesMax ${limits.frameBytesMax}`,
+    );
+  }
+  if (limits.chunkBytes < 1 || limits.chunkBytes + limits.overheadBytes > limits.frameBytesMax) {
+    throw new RangeError(`snapshotChunkBytes ${limits.chunkBytes} must be >= 1 and fit frameBytesMax ${limits.frameBytesMax}`);
+  }
+  for (const [name, value] of Object.entries({
+    tickIntervalMs: opts.tickIntervalMs, snapshotEntries: opts.snapshotEntries, snapshotTrailingEntries: opts.snapshotTrailingEntries,
+  })) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= (name === "snapshotTrailingEntries" ? 0 : 1))) {
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    }
+  }
+}

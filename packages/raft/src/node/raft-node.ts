@@ -21,19 +21,20 @@ import type { LogIndex, NodeId, Term } from "../core/types";
 import type { StoredSnapshot } from "../storage/codec";
 import { RaftStorage } from "../storage/level-storage";
 import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
+import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
 import { TcpTransport } from "../transport/tcp-transport";
 import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
 import { FrameKind, type Envelope } from "../transport/wire";
 import { LeadershipLostError, NodeStoppedError } from "./errors";
 import {
-  NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT, SNAPSHOT_ENTRIES_DEFAULT,
+  NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT, FRAME_OVERHEAD_BYTES, SNAPSHOT_ENTRIES_DEFAULT,
   SNAPSHOT_TRAILING_ENTRIES_DEFAULT, TICK_INTERVAL_MS_DEFAULT,
 } from "./limits";
 import {
   detectFollowerDataLoss, heartbeatBeyondLog, isLeaderReplication, refusedWhileRepairing,
 } from "./message-policy";
-import type { RaftNodeOptions } from "./options";
+import { validateNodeOptions, type RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
 import { recover } from "./recovery";
 import { SnapshotReceiver } from "./snapshot-receiver";
@@ -118,12 +119,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   /** RaftNode.open loads the data directory, restores the state machine and builds the node. */
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
     const logger = (opts.logger ?? pino({ level: "silent" })).child({ node: opts.id });
+    const config = RaftNode.config(opts);
+    validateNodeOptions(opts, {
+      entryBytesMax: config.entryBytesMax, frameBytesMax: opts.frameBytesMax ?? FRAME_BYTES_MAX_DEFAULT,
+      chunkBytes: opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT, overheadBytes: FRAME_OVERHEAD_BYTES,
+    });
     const storage = await RaftStorage.open(opts.dataDir);
     let recovered: Awaited<ReturnType<typeof recover>>;
     let core: RaftCore;
     try {
       recovered = await recover(storage, opts.stateMachine, logger);
-      core = new RaftCore(RaftNode.config(opts), recovered.restore);
+      core = new RaftCore(config, recovered.restore);
     } catch (error) {
       // Release the directory lock so the operator (or a retry) can open it again.
       await storage.close();
