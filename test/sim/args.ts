@@ -11,6 +11,8 @@ export interface SimArgs {
   readonly seedFirst: number;
   readonly seedCount: number;
   readonly verbose: boolean;
+  /** marks prints the coverage marks summed over all seeds. */
+  readonly marks: boolean;
   readonly mutation: Mutation | null;
   /** safetyTicks fixes the length of the faulty phase (default: drawn in 120..300 per seed). */
   readonly safetyTicks: number | null;
@@ -22,7 +24,7 @@ export class UsageError extends Error {
 }
 
 /** USAGE is printed with every usage error. */
-export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--safety-ticks T] [--mutation ${Object.values(Mutation).join("|")}]`;
+export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--marks] [--safety-ticks T] [--mutation ${Object.values(Mutation).join("|")}]`;
 
 function parseInteger(flag: string, text: string | undefined, min: number): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a non-negative integer, got ${text ?? "nothing"}`);
@@ -42,6 +44,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
   let seedFirst: number | null = null;
   let seedCount: number | null = null;
   let verbose = false;
+  let marks = false;
   let mutation: Mutation | null = null;
   let safetyTicks: number | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -49,12 +52,13 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     if (flag === "--seeds") seedCount = parseInteger(flag, argv[++i], 1);
     else if (flag === "--seed") seedFirst = parseInteger(flag, argv[++i], 0);
     else if (flag === "--verbose") verbose = true;
+    else if (flag === "--marks") marks = true;
     else if (flag === "--mutation") mutation = parseMutation(argv[++i]);
     else if (flag === "--safety-ticks") safetyTicks = parseInteger(flag, argv[++i], 1);
     else if (flag !== "--") throw new UsageError(`unknown argument ${flag}`);
   }
   if (seedFirst === null && seedCount === null) throw new UsageError("give --seeds N and/or --seed S");
-  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, mutation, safetyTicks };
+  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, marks, mutation, safetyTicks };
 }
 
 /** replayCommand is the command that replays one seed exactly (with the same phase length and mutation). */

@@ -14,12 +14,13 @@ function runCli(args: readonly string[]): { status: number | null; stdout: strin
 
 describe("parseSimArgs", () => {
   it("reads --seeds alone as seeds 1..N, --seed alone as that one seed, both as S..S+N-1", () => {
-    expect(parseSimArgs(["--seeds", "500"])).toEqual({ seedFirst: 1, seedCount: 500, verbose: false, mutation: null, safetyTicks: null });
-    expect(parseSimArgs(["--seed", "1234"])).toEqual({ seedFirst: 1234, seedCount: 1, verbose: false, mutation: null, safetyTicks: null });
+    expect(parseSimArgs(["--seeds", "500"])).toEqual({ seedFirst: 1, seedCount: 500, verbose: false, marks: false, mutation: null, safetyTicks: null });
+    expect(parseSimArgs(["--seed", "1234"])).toEqual({ seedFirst: 1234, seedCount: 1, verbose: false, marks: false, mutation: null, safetyTicks: null });
     expect(parseSimArgs(["--", "--seeds", "3", "--seed", "7", "--verbose"])).toEqual({
       seedFirst: 7,
       seedCount: 3,
       verbose: true,
+      marks: false,
       mutation: null,
       safetyTicks: null,
     });
@@ -54,6 +55,14 @@ describe("sim CLI", () => {
     const { status, stdout } = runCli(["--seeds", "2", "--seed", "40"]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^sim: seeds=2 steps=\d+ elections=\d+ commits=\d+ violations=0\n$/);
+  });
+
+  it("prints the coverage marks before the summary with --marks", () => {
+    const { status, stdout } = runCli(["--seed", "40", "--marks"]);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^mark event becameLeader: \d+$/m);
+    expect(stdout).toMatch(/^mark propose accepted: \d+$/m);
+    expect(stdout).toMatch(/\nsim: seeds=1 steps=\d+ elections=\d+ commits=\d+ violations=0\n$/);
   });
 
   it("exits 2 on a safety violation and prints the replay command of each failing seed", () => {

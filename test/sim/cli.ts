@@ -24,11 +24,13 @@ function runSeeds(args: SimArgs): number {
   let steps = 0;
   let elections = 0;
   let commits = 0;
+  const marks = new Map<string, number>();
   for (let seed = args.seedFirst; seed < args.seedFirst + args.seedCount; seed++) {
     const result = runSeed(seed, runOptionsOf(args));
     steps += result.steps;
     elections += result.elections;
     commits += result.commits;
+    for (const [mark, count] of result.marks) marks.set(mark, (marks.get(mark) ?? 0) + count);
     if (args.verbose) {
       process.stdout.write(
         `seed ${seed}: nodes=${result.options.nodeCount} ticks=${result.ticks} steps=${result.steps} ` +
@@ -43,6 +45,9 @@ function runSeeds(args: SimArgs): number {
           `  replay: ${replayCommand(seed, args)}\n`,
       );
     }
+  }
+  if (args.marks) {
+    for (const [mark, count] of [...marks].sort(([a], [b]) => (a < b ? -1 : 1))) process.stdout.write(`mark ${mark}: ${count}\n`);
   }
   process.stdout.write(
     `sim: seeds=${args.seedCount} steps=${steps} elections=${elections} commits=${commits} violations=${failures.length}\n`,

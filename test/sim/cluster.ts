@@ -51,6 +51,8 @@ export class SimCluster {
   readonly digest = new DigestBuilder();
   nowTicks = 0;
   steps = 0;
+  /** marks counts rare paths taken (coverage marks, TigerBeetle style), by name. */
+  readonly marks = new Map<string, number>();
   private proposalIdNext = 1;
 
   constructor(
@@ -107,6 +109,7 @@ export class SimCluster {
       events: (node, events) => {
         for (const event of events) {
           this.digest.add(`e${node.id}:${event.kind}:${event.term}`);
+          this.mark(`event ${event.kind}`);
           if (event.kind === TraceEventKind.BecameLeader) this.checkers.observeLeaderEvent(node.id, event.term);
         }
       },
@@ -152,8 +155,14 @@ export class SimCluster {
     }
   }
 
-  private endStep(label: string): void {
+  /** mark counts one pass through a named path. */
+  mark(name: string): void {
+    this.marks.set(name, (this.marks.get(name) ?? 0) + 1);
+  }
+
+  private endStep(label: string, mark: string | null = null): void {
     this.steps++;
+    if (mark !== null) this.mark(mark);
     this.digest.add(label);
     for (const node of this.nodes) {
       const core = node.core;
@@ -205,7 +214,7 @@ export class SimCluster {
     } else {
       this.transferFailed(payload.transferId);
     }
-    this.endStep(`d${packet.id}${verdict}`);
+    this.endStep(`d${packet.id}${verdict}`, `packet ${verdict}`);
   }
 
   private maybeCorrupt(message: Message): Message {
@@ -229,6 +238,7 @@ export class SimCluster {
     receiver.stage(transfer.snapshot);
     receiver.liveCore().step(transfer.message);
     receiver.pump();
+    this.mark("snapshot transfer completed");
     this.reportSnapshot(transfer.from, transfer.fromIncarnation, transfer.to, true);
   }
 
@@ -236,6 +246,7 @@ export class SimCluster {
     const transfer = this.transfers.get(transferId);
     if (transfer === undefined) return;
     if (this.transfers.chunkLost(transferId) === ChunkOutcome.Failed) {
+      this.mark("snapshot transfer failed");
       this.reportSnapshot(transfer.from, transfer.fromIncarnation, transfer.to, false);
     }
   }
@@ -262,7 +273,10 @@ export class SimCluster {
     this.checkProposeOutcome(node, bytes, outcome);
     if (outcome.ok) this.checkers.observeProposal(outcome.index, outcome.term, outcome.dataHash);
     node.pump();
-    this.endStep(`p${node.id}:${bytes}:${outcome.ok ? outcome.index : outcome.error.code}`);
+    this.endStep(
+      `p${node.id}:${bytes}:${outcome.ok ? outcome.index : outcome.error.code}`,
+      `propose ${outcome.ok ? "accepted" : outcome.error.code}`,
+    );
     return outcome;
   }
 
@@ -293,59 +307,59 @@ export class SimCluster {
   /** crash stops a node; its unsynced batch is lost unless `keepsUnsynced` (the OS wrote it). */
   crash(node: SimNode, keepsUnsynced: boolean): void {
     node.crash(keepsUnsynced);
-    this.endStep(`c${node.id}:${keepsUnsynced ? "kept" : "lost"}`);
+    this.endStep(`c${node.id}:${keepsUnsynced ? "kept" : "lost"}`, `crash ${keepsUnsynced ? "keeping" : "losing"} unsynced writes`);
   }
 
   /** restart boots a crashed node from its durable disk. */
   restart(node: SimNode): void {
     node.start();
     node.pump();
-    this.endStep(`r${node.id}`);
+    this.endStep(`r${node.id}`, "restart");
   }
 
   /** snapshot has a node snapshot its state machine and compact its log. */
   snapshot(node: SimNode, trailingEntriesKept: number): void {
     const taken = node.takeSnapshot(trailingEntriesKept);
-    this.endStep(`S${node.id}:${taken ? node.sm.index : "-"}`);
+    this.endStep(`S${node.id}:${taken ? node.sm.index : "-"}`, taken ? "snapshot taken" : "snapshot skipped");
   }
 
   /** transferLeadership asks `node` (normally the leader) to hand leadership to `target`. */
   transferLeadership(node: SimNode, target: NodeId): void {
     node.liveCore().transferLeadership(target);
     node.pump();
-    this.endStep(`T${node.id}>${target}`);
+    this.endStep(`T${node.id}>${target}`, "leader transfer requested");
   }
 
   /** pause stops a node's process for `ticks` ticks (SIGSTOP); packets to it wait. */
   pause(node: SimNode, ticks: number): void {
     node.pausedUntilTick = this.nowTicks + ticks;
-    this.endStep(`Z${node.id}:${ticks}`);
+    this.endStep(`Z${node.id}:${ticks}`, "pause");
   }
 
   /** campaign makes a node start an election at once. */
   campaign(node: SimNode): void {
     node.liveCore().campaign();
     node.pump();
-    this.endStep(`C${node.id}`);
+    this.endStep(`C${node.id}`, "campaign");
   }
 
   /** partition splits the network into groups (oneWay: only lower -> higher groups are cut). */
   partition(groups: readonly (readonly NodeId[])[], oneWay: boolean): void {
     this.network.healAll();
     this.network.partition(groups, oneWay);
-    this.endStep(`P${groups.map((group) => group.join(",")).join("|")}${oneWay ? ">" : ""}`);
+    this.endStep(`P${groups.map((group) => group.join(",")).join("|")}${oneWay ? ">" : ""}`, oneWay ? "partition one way" : "partition");
   }
 
   /** cutLink cuts from -> to, and the reverse direction too if bothWays. */
   cutLink(from: NodeId, to: NodeId, bothWays: boolean): void {
     this.network.cutLink(from, to);
     if (bothWays) this.network.cutLink(to, from);
-    this.endStep(`L${from}${bothWays ? "=" : ">"}${to}`);
+    this.endStep(`L${from}${bothWays ? "=" : ">"}${to}`, bothWays ? "link cut both ways" : "link cut one way");
   }
 
   /** heal restores every link. */
   heal(): void {
     this.network.healAll();
-    this.endStep("H");
+    this.endStep("H", "heal");
   }
 }

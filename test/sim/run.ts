@@ -31,6 +31,8 @@ export interface RunResult {
   /** detail describes the failure (the violation, the liveness shortfall or the thrown error). */
   readonly detail: string | null;
   readonly violation: Violation | null;
+  /** marks counts the rare paths the run went through (see SimCluster.mark). */
+  readonly marks: ReadonlyMap<string, number>;
   /** digest fingerprints every step, apply and trace event of the run. */
   readonly digest: string;
 }
@@ -217,6 +219,7 @@ export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
     failure,
     detail,
     violation,
+    marks: cluster.marks,
     digest: `${cluster.digest.value()}:${cluster.steps}:${cluster.nowTicks}:${failure ?? "ok"}`,
   };
 }

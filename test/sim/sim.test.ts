@@ -47,6 +47,50 @@ describe("simulation", () => {
     });
   }
 
+  it("the 1000 seeds reach every rare path at least once (coverage marks)", () => {
+    const totals = new Map<string, number>();
+    for (let caseIndex = 0; caseIndex < CASES; caseIndex++) {
+      const first = 1 + caseIndex * SEEDS_PER_CASE;
+      for (const result of resultsFor(first, first + SEEDS_PER_CASE - 1)) {
+        for (const [mark, count] of result.marks) totals.set(mark, (totals.get(mark) ?? 0) + count);
+      }
+    }
+    const required = [
+      "packet lost",
+      "packet linkDown",
+      "partition",
+      "partition one way",
+      "link cut one way",
+      "link cut both ways",
+      "heal",
+      "pause",
+      "crash losing unsynced writes",
+      "crash keeping unsynced writes",
+      "restart",
+      "campaign",
+      "snapshot taken",
+      "snapshot transfer completed",
+      "snapshot transfer failed",
+      "leader transfer requested",
+      "propose accepted",
+      "propose not_leader",
+      "propose term_mismatch",
+      "propose proposal_too_large",
+      "propose uncommitted_limit",
+      "propose leader_transfer_in_progress",
+      "event becameLeader",
+      "event becamePreCandidate",
+      "event logTruncated",
+      "event snapshotSent",
+      "event snapshotInstalled",
+      "event snapshotIgnored",
+      "event compacted",
+      "event transferCompleted",
+      "event transferAborted",
+    ];
+    expect(required.filter((mark) => (totals.get(mark) ?? 0) === 0)).toEqual([]);
+  });
+
   it("replays a seed exactly: same steps, same digest, same outcome", () => {
     for (const seed of [7, 4242]) {
       const first = runSeed(seed);
