@@ -27,12 +27,21 @@ export class SnapshotSender {
   send(msg: SnapshotMessage): void {
     if (this.active.has(msg.to) || this.stopped) return;
     this.active.add(msg.to);
-    void this.stream(msg).then((ok) => {
-      this.active.delete(msg.to);
-      if (this.stopped) return;
-      this.logger.info({ peer: msg.to, index: msg.meta.index, ok }, "raft node: snapshot transfer finished");
-      this.report(msg.to, ok);
-    });
+    void this.stream(msg).then(
+      (ok) => this.finish(msg, ok),
+      (error: unknown) => {
+        // Storage failing under a transfer (for example closed by stop) fails only this transfer.
+        this.logger.warn({ peer: msg.to, err: (error as Error).message }, "raft node: snapshot transfer aborted");
+        this.finish(msg, false);
+      },
+    );
+  }
+
+  private finish(msg: SnapshotMessage, ok: boolean): void {
+    this.active.delete(msg.to);
+    if (this.stopped) return;
+    this.logger.info({ peer: msg.to, index: msg.meta.index, ok }, "raft node: snapshot transfer finished");
+    this.report(msg.to, ok);
   }
 
   /** stop abandons running transfers at their next chunk. */
