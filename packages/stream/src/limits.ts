@@ -54,6 +54,13 @@ export const MSG_ID_BYTES_MAX = 1024;
 /** BATCH_MSGS_MAX_HARD: the codec refuses batch ops with more messages than this (design §7). */
 export const BATCH_MSGS_MAX_HARD = 100_000;
 
+/**
+ * TTL_HEAP_SLACK_ENTRIES: TTL heap entries of removed messages are dropped lazily; once the
+ * heap holds this many more entries than twice the stream's messages, it is rebuilt, so purged
+ * TTL messages cannot make it grow without bound.
+ */
+export const TTL_HEAP_SLACK_ENTRIES = 1024;
+
 /** OP_CODEC_VERSION: the first byte of every encoded op. */
 export const OP_CODEC_VERSION = 1;
 

@@ -4,6 +4,7 @@
  * semantics. Every function mutates one StreamMemory and appends Level ops; none reads a clock.
  */
 import { assert } from "./assert";
+import { TTL_HEAP_SLACK_ENTRIES } from "./limits";
 import type { LevelOp } from "./level-types";
 import type { PurgeOp } from "./ops";
 import type { StreamMemory } from "./stream-memory";
@@ -92,6 +93,9 @@ function expireMaxAge(stream: StreamMemory, ops: LevelOp[], nowNs: Nanos): numbe
 export function expireAt(stream: StreamMemory, ops: LevelOp[], nowNs: Nanos): number {
   const removed = expireTtl(stream, ops, nowNs) + expireMaxAge(stream, ops, nowNs);
   stream.pruneDedupe(ops, nowNs);
+  if (stream.ttl.size > 2 * stream.messages.size + TTL_HEAP_SLACK_ENTRIES) {
+    stream.ttl.retain((deadlineNs, seq) => stream.messages.get(seq)?.ttlDeadlineNs === deadlineNs);
+  }
   return removed;
 }
 

@@ -55,6 +55,13 @@ export class TtlHeap {
     return top;
   }
 
+  /** retain keeps only the entries `keep` accepts (used to drop entries of removed messages). */
+  retain(keep: (deadlineNs: Nanos, seq: Seq) => boolean): void {
+    const kept = this.entries.filter((e) => keep(e.deadlineNs, e.seq));
+    this.entries.length = 0;
+    for (const e of kept) this.push(e.deadlineNs, e.seq);
+  }
+
   private siftDown(start: number): void {
     const entries = this.entries;
     let i = start;

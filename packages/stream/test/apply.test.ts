@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AssertionError } from "../src/assert";
+import type { StreamMemory } from "../src/stream-memory";
 import { TTL_NEVER_NS, type BatchOp, type StreamView } from "../src/index";
 import { Applier, bytes, config, msg, openStore, reopen, SECOND_NS, T0, tempDir } from "./helpers";
 
@@ -234,6 +235,18 @@ describe("apply: expiry by the times carried in entries", () => {
     expect(await a.apply({ op: "expire", stream: "S", nowNs: T0 + 5n * SECOND_NS })).toMatchObject({ removed: 1 });
     expect(await a.apply(msg("S", 4, "s.d", { timestampNs: T0 + 30n * SECOND_NS }))).toMatchObject({ removed: 1 });
     expect(await storedSeqs(view)).toEqual([3, 4]);
+  });
+
+  it("drops heap entries of purged TTL messages once they outnumber the stream", async () => {
+    const { a, view } = await setup({ allow_msg_ttl: true });
+    const msgs = Array.from({ length: 1100 }, () => ({ subject: "s.a", headers: null, data: bytes("x"), ttlNs: 3600n * SECOND_NS }));
+    await a.apply({ op: "batch", stream: "S", batchId: "t", firstSeq: 1, timestampNs: T0, msgs });
+    const heap = (view as StreamMemory).ttl;
+    expect(heap.size).toBe(1100);
+    await a.apply({ op: "purge", stream: "S" });
+    expect(heap.size).toBe(1100);
+    await a.apply({ op: "expire", stream: "S", nowNs: T0 + SECOND_NS });
+    expect(heap.size).toBe(0);
   });
 
   it("prunes the dedupe window by entry time, on disk too", async () => {
