@@ -2,7 +2,7 @@
  * config-update.ts: what a stream update may change (nats-server's configUpdateCheck), and the
  * adjustments sealing forces.
  */
-import { invalidConfig } from "./errors";
+import { apiError, invalidConfig } from "./errors";
 import { validateStreamConfig } from "./config";
 import { Discard, type StreamConfig } from "./config-types";
 
@@ -59,4 +59,24 @@ export function validateStreamUpdate(
 /** streamConfigsEqual reports whether two validated configurations are identical. */
 export function streamConfigsEqual(a: StreamConfig, b: StreamConfig): boolean {
   return sameJson(a, b);
+}
+
+/** StreamCreateCheck is the outcome of validateStreamCreate. */
+export interface StreamCreateCheck {
+  config: StreamConfig;
+  /** exists is true when an identical stream already exists (create is then idempotent). */
+  exists: boolean;
+}
+
+/**
+ * validateStreamCreate validates `input` for a stream create against all existing streams:
+ * an identical existing stream makes the create idempotent; a different one with the same name
+ * is refused with 10058, as nats-server refuses it.
+ */
+export function validateStreamCreate(input: unknown, streams: readonly StreamConfig[]): StreamCreateCheck {
+  const config = validateStreamConfig(input, streams);
+  const existing = streams.find((s) => s.name === config.name);
+  if (existing === undefined) return { config, exists: false };
+  if (!sameJson(existing, config)) throw apiError("StreamNameExistErr");
+  return { config: existing, exists: true };
 }

@@ -4,7 +4,12 @@
  */
 export * from "./errors";
 export * from "./config";
-export { validateStreamUpdate, streamConfigsEqual } from "./config-update";
+export {
+  validateStreamCreate,
+  validateStreamUpdate,
+  streamConfigsEqual,
+  type StreamCreateCheck,
+} from "./config-update";
 export * from "./ops";
 export * from "./view";
 export * from "./subjects";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   JetStreamApiError,
   validateStreamConfig,
+  validateStreamCreate,
   validateStreamUpdate,
   type StreamConfig,
 } from "../src/index";
@@ -222,5 +223,27 @@ describe("stream config updates", () => {
     expect(next).toMatchObject({ subjects: ["s.>", "t"], max_msgs: 5, allow_atomic: true });
     const off = validateStreamUpdate({ name: "S", subjects: ["s.>"], allow_msg_ttl: true, deny_delete: true }, next, []);
     expect(off.allow_atomic).toBeUndefined();
+  });
+});
+
+describe("stream create against existing streams", () => {
+  const existing = validateStreamConfig({ name: "S", subjects: ["s.>"] }, []);
+
+  it("is idempotent for an identical configuration", () => {
+    expect(validateStreamCreate({ name: "S", subjects: ["s.>"] }, [existing])).toEqual({ config: existing, exists: true });
+    expect(validateStreamCreate({ name: "T", subjects: ["t"] }, [existing]).exists).toBe(false);
+  });
+
+  it("refuses a different configuration under the same name with 10058", () => {
+    expect(() => validateStreamCreate({ name: "S", subjects: ["s.>"], max_msgs: 5 }, [existing])).toThrow(
+      "stream name already in use with a different configuration",
+    );
+    try {
+      validateStreamCreate({ name: "S", subjects: ["s.>"], max_msgs: 5 }, [existing]);
+    } catch (err) {
+      expect((err as JetStreamApiError).toWire()).toEqual({
+        code: 400, err_code: 10058, description: "stream name already in use with a different configuration",
+      });
+    }
   });
 });
