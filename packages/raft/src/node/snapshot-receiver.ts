@@ -51,13 +51,19 @@ export class SnapshotReceiver {
     const staging = st;
     const seq = staging.nextSeq++;
     staging.bytes += frame.data.length;
-    staging.writes = staging.writes.then(() => this.storage.writeChunk(staging.gen, seq, frame.data));
+    // Each link of the write chain handles its own failure, so no rejection is left unobserved
+    // (for example when storage closes under a transfer at stop).
+    staging.writes = staging.writes.then(async () => {
+      if (staging.failed) return;
+      try {
+        await this.storage.writeChunk(staging.gen, seq, frame.data);
+      } catch (error) {
+        this.failed(from, staging, error);
+      }
+    });
     if (frame.last) {
       this.staging.delete(from);
-      void staging.writes.then(
-        () => this.complete(staging),
-        (error: unknown) => this.failed(from, staging, error),
-      );
+      void staging.writes.then(() => this.complete(staging));
     }
   }
 
@@ -82,6 +88,7 @@ export class SnapshotReceiver {
   }
 
   private failed(from: NodeId, st: Staging, error: unknown): void {
+    if (st.failed) return;
     st.failed = true;
     this.logger.error({ peer: from, err: (error as Error).message }, "raft node: staging a snapshot chunk failed");
     void this.discard(st.gen, st.nextSeq);
@@ -91,7 +98,7 @@ export class SnapshotReceiver {
     st.failed = true;
     this.staging.delete(from);
     this.logger.info({ peer: from, reason }, "raft node: staged snapshot abandoned");
-    void st.writes.then(() => this.discard(st.gen, st.nextSeq), () => this.discard(st.gen, st.nextSeq));
+    void st.writes.then(() => this.discard(st.gen, st.nextSeq));
   }
 
   /** discardUnclaimed drops a completed snapshot the core did not install (it was not needed). */
