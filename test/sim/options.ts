@@ -41,6 +41,8 @@ export interface FaultOptions {
   syncDelayTicksMax: number;
   /** tickSkipProbability: a node's clock misses a tick (clock drift between nodes). */
   tickSkipProbability: number;
+  /** tickDoubleProbability: a node's clock ticks twice in one tick (a fast clock). */
+  tickDoubleProbability: number;
   /** pauseProbability: a node's process stops (SIGSTOP): no ticks, syncs or deliveries, while
    * packets to it queue up and arrive in a burst when it resumes. */
   pauseProbability: number;
@@ -151,6 +153,7 @@ function faultSwarm(prng: SimPrng, nodeCount: number): FaultOptions {
     crashKeepsUnsyncedProbability: prng.probability(0.5),
     syncDelayTicksMax: prng.nextInt(4),
     tickSkipProbability: prng.probability(0.2),
+    tickDoubleProbability: prng.probability(0.1),
     pauseProbability: prng.probability(0.02),
     pauseTicksMax: prng.rangeInclusive(5, 60),
   };

@@ -108,7 +108,9 @@ function runTick(cluster: SimCluster, schedule: ScheduleGenerator, actions: read
   for (const action of actions) perform(cluster, action);
   const now = cluster.nowTicks;
   for (const node of cluster.nodes) {
-    if (node.running(now) && !schedule.tickSkipped()) cluster.tick(node);
+    if (!node.running(now)) continue;
+    const ticks = schedule.clockTicks();
+    for (let tick = 0; tick < ticks && node.alive; tick++) cluster.tick(node);
   }
   for (const node of cluster.nodes) {
     if (node.running(now) && node.syncDue(now)) cluster.completeSync(node);

@@ -48,9 +48,11 @@ export class ScheduleGenerator {
     return actions;
   }
 
-  /** ticksSkipped says whether a node's clock misses this tick (drawn per node per tick). */
-  tickSkipped(): boolean {
-    return this.prng.chance(this.options.faults.tickSkipProbability);
+  /** clockTicks draws how often a node's clock ticks during one tick: usually 1, sometimes 0
+   * (a slow clock) or 2 (a fast one). */
+  clockTicks(): number {
+    if (this.prng.chance(this.options.faults.tickSkipProbability)) return 0;
+    return this.prng.chance(this.options.faults.tickDoubleProbability) ? 2 : 1;
   }
 
   private planNetwork(nodes: readonly NodeView[], linksBlocked: boolean, actions: Action[]): void {
