@@ -10,7 +10,7 @@
  */
 import { ViolationError, Property, type LogView } from "./checkers/violation";
 import { chainHash, CHAIN_HASH_EMPTY } from "./hash";
-import { assertNever, type Entry, type HardState, type LogIndex, type SnapshotMeta, type Term } from "./raft";
+import { assert, assertNever, type Entry, type HardState, type LogIndex, type SnapshotMeta, type Term } from "./raft";
 
 /** SmState is the whole simulated state machine: a chain hash over the applied entries. */
 export interface SmState {
@@ -186,7 +186,7 @@ export class SimDisk {
 
   /** saveSnapshot stores a locally taken snapshot durably at once (written and synced). */
   saveSnapshot(snapshot: StoredSnapshot): void {
-    if (this.pending.length !== 0) throw new Error(`${this.nodeId}: saveSnapshot while writes are pending`);
+    assert(this.pending.length === 0, `${this.nodeId}: saveSnapshot while writes are pending`);
     this.durable.snapshot = snapshot;
     this.current.snapshot = snapshot;
   }

@@ -14,7 +14,7 @@ import { CHAIN_HASH_EMPTY, chainHash } from "./hash";
 import { READY_LOOP_MAX, STAGED_SNAPSHOTS_MAX } from "./limits";
 import type { RaftOptions } from "./options";
 import type { SimPrng } from "./prng";
-import { RaftCore, type Entry, type Message, type NodeId, type RaftConfig, type RaftRestore, type Ready, type TraceEvent } from "./raft";
+import { assert, RaftCore, type Entry, type Message, type NodeId, type RaftConfig, type RaftRestore, type Ready, type TraceEvent } from "./raft";
 
 /** NodeHooks is how a node reaches the rest of the simulated world. */
 export interface NodeHooks {
@@ -70,13 +70,13 @@ export class SimNode {
 
   /** liveCore returns the core of a running node. */
   liveCore(): RaftCore {
-    if (this.core === null) throw new Error(`${this.id} is down`);
+    assert(this.core !== null, `${this.id} is down`);
     return this.core;
   }
 
   /** start boots the node: fresh on first start, from the durable disk after a crash. */
   start(): void {
-    if (this.core !== null) throw new Error(`${this.id} is already running`);
+    assert(this.core === null, `${this.id} is already running`);
     const config: RaftConfig = { ...this.raft, id: this.id, peers: this.peers, prng: this.prng.fork() };
     const durable = this.disk.durableView();
     this.sm = durable.snapshot?.data ?? SM_EMPTY;
@@ -137,7 +137,7 @@ export class SimNode {
 
   /** completeSync finishes the in-flight Ready (its sync is done) and keeps pumping. */
   completeSync(): void {
-    if (this.inflight === null) throw new Error(`${this.id}: no sync in flight`);
+    assert(this.inflight !== null, `${this.id}: no sync in flight`);
     this.finishReady();
     this.pump();
   }
