@@ -124,8 +124,11 @@ export class StreamStore {
     });
   }
 
-  /** applyEncoded decodes entry bytes (encodeOp) and applies them. Throws OpDecodeError. */
-  applyEncoded(raftIndex: LogIndex, bytes: Uint8Array): Promise<ApplyResult> {
+  /**
+   * applyEncoded decodes entry bytes (encodeOp) and applies them. Malformed bytes reject with
+   * OpDecodeError and leave the store, including its applied index, unchanged.
+   */
+  async applyEncoded(raftIndex: LogIndex, bytes: Uint8Array): Promise<ApplyResult> {
     return this.apply(raftIndex, decodeOp(bytes));
   }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { Level } from "level";
-import { StoreUnusableError, StreamStore, type StreamOp } from "../src/index";
+import { encodeOp, OpDecodeError, StoreUnusableError, StreamStore, type StreamOp } from "../src/index";
 import { bytes, config, dumpDb, msg, openStore, SECOND_NS, T0, tempDir } from "./helpers";
 
 function workload(): StreamOp[] {
@@ -63,6 +63,17 @@ describe("replay safety", () => {
     const state = store.view("S")?.state();
     expect(await store.apply(3, { op: "purge", stream: "S" })).toEqual({ kind: "replayed", raftIndex: 3 });
     expect(store.view("S")?.state()).toEqual(state);
+  });
+});
+
+describe("applying encoded entries", () => {
+  it("decodes and applies; malformed bytes reject and change nothing", async () => {
+    const store = await openStore();
+    expect(await store.applyEncoded(1, encodeOp(workload()[0] as StreamOp))).toMatchObject({ kind: "stream.created", stream: "S" });
+    expect(await store.applyEncoded(2, encodeOp(msg("S", 1, "s.a")))).toMatchObject({ kind: "stored", seq: 1 });
+    await expect(store.applyEncoded(3, new Uint8Array([1, 0x91, 0x2a]))).rejects.toThrow(OpDecodeError);
+    expect(store.appliedIndex).toBe(2);
+    expect(await store.applyEncoded(3, encodeOp(msg("S", 2, "s.a")))).toMatchObject({ kind: "stored", seq: 2 });
   });
 });
 
