@@ -13,6 +13,7 @@ export {
 export * from "./ops";
 export * from "./view";
 export * from "./subjects";
+export * from "./versioning";
 export * as limits from "./limits";
 export { StreamStore, StoreUnusableError, type StoreOptions } from "./store";
 export type { ApplyResult } from "./apply";
