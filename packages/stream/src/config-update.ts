@@ -4,6 +4,7 @@
  */
 import { apiError, invalidConfig } from "./errors";
 import { validateStreamConfig } from "./config";
+import { parseStreamConfigInput } from "./config-parse";
 import { Discard, type StreamConfig } from "./config-types";
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -69,11 +70,21 @@ export interface StreamCreateCheck {
 }
 
 /**
- * validateStreamCreate validates `input` for a stream create against all existing streams:
- * an identical existing stream makes the create idempotent; a different one with the same name
- * is refused with 10058, as nats-server refuses it.
+ * validateStreamCreate validates `input` for a stream create against all existing streams.
+ * First the create request's own checks (path separators in the name 10128, sealed, mirror
+ * direct without a mirror), then validateStreamConfig; an identical existing stream makes the
+ * create idempotent, a different one with the same name is refused with 10058.
  */
 export function validateStreamCreate(input: unknown, streams: readonly StreamConfig[]): StreamCreateCheck {
+  const raw = parseStreamConfigInput(input);
+  // nats-server's create request handler checks these before the configuration itself.
+  if (typeof raw.name === "string" && /[\\/]/.test(raw.name)) {
+    throw apiError("StreamNameContainsPathSeparatorsErr");
+  }
+  if (raw.sealed === true) throw invalidConfig("stream configuration for create can not be sealed");
+  if (raw.mirror_direct === true && raw.mirror === undefined) {
+    throw invalidConfig("stream has no mirror but does have mirror direct");
+  }
   const config = validateStreamConfig(input, streams);
   const existing = streams.find((s) => s.name === config.name);
   if (existing === undefined) return { config, exists: false };

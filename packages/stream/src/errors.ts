@@ -273,6 +273,16 @@ export const ApiErrors = {
     description: "stream mirror configuration can not be updated",
   },
   StreamNotFoundErr: { code: 404, err_code: 10059, description: "stream not found" },
+  StreamMismatchErr: {
+    code: 400,
+    err_code: 10056,
+    description: "stream name in subject does not match request",
+  },
+  StreamNameContainsPathSeparatorsErr: {
+    code: 400,
+    err_code: 10128,
+    description: "Stream name can not contain path separators",
+  },
   NoMessageFoundErr: { code: 404, err_code: 10037, description: "no message found" },
   SequenceNotFoundErrF: { code: 400, err_code: 10043, description: "sequence {seq} not found" },
   StreamPurgeFailedF: { code: 500, err_code: 10110, description: "{err}" },

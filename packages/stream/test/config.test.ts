@@ -234,6 +234,21 @@ describe("stream create against existing streams", () => {
     expect(validateStreamCreate({ name: "T", subjects: ["t"] }, [existing]).exists).toBe(false);
   });
 
+  it.each([
+    [{ name: "a/b" }, { code: 400, err_code: 10128, description: "Stream name can not contain path separators" }],
+    [{ name: "a\\b" }, { code: 400, err_code: 10128, description: "Stream name can not contain path separators" }],
+    [{ name: "S", sealed: true }, invalid("stream configuration for create can not be sealed")],
+    [{ name: "S", mirror_direct: true }, invalid("stream has no mirror but does have mirror direct")],
+  ])("create request check %j", (input, expected) => {
+    try {
+      validateStreamCreate(input, []);
+    } catch (err) {
+      expect((err as JetStreamApiError).toWire()).toEqual(expected);
+      return;
+    }
+    throw new Error("expected the create to be refused");
+  });
+
   it("refuses a different configuration under the same name with 10058", () => {
     expect(() => validateStreamCreate({ name: "S", subjects: ["s.>"], max_msgs: 5 }, [existing])).toThrow(
       "stream name already in use with a different configuration",
