@@ -13,7 +13,7 @@ const dirs: string[] = [];
 const stores: StreamStore[] = [];
 
 afterEach(async () => {
-  for (const store of stores.splice(0)) await store.close().catch(() => undefined);
+  for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
