@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   EntryKind, LeadershipLostError, ProposalDroppedError, RaftNode, RaftStorage, type SnapshotMessage,
 } from "../src/internal";
-import { heartbeatBeyondLog } from "../src/node/message-policy";
 import { PendingProposals } from "../src/node/proposals";
 import { SnapshotReceiver } from "../src/node/snapshot-receiver";
 import { rechunk } from "../src/node/snapshot-writer";
@@ -91,17 +90,6 @@ describe("node - snapshot receiver", () => {
     expect(delivered).toEqual([]);
     expect(records.filter((r) => r.msg === "raft node: snapshot chunk out of sequence; transfer abandoned").map((r) => r.seq)).toEqual([2, 3]);
     await storage.close();
-  });
-});
-
-describe("node - message policies", () => {
-  it("clamps a heartbeat commit beyond our log and answers with a data-loss notice", () => {
-    const hb = { type: "heartbeat", from: "n1", to: "n2", term: 4, commit: 90 } as const;
-    expect(heartbeatBeyondLog(hb, 90)).toEqual({ heartbeat: hb, notice: null });
-    expect(heartbeatBeyondLog(hb, 12)).toEqual({
-      heartbeat: { ...hb, commit: 12 },
-      notice: { type: "appendResponse", from: "n2", to: "n1", term: 4, reject: true, index: 90, rejectHint: { index: 12, term: 0 } },
-    });
   });
 });
 

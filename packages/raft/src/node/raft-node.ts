@@ -13,7 +13,7 @@ import { pino, type Logger } from "pino";
 import { assert } from "../assert";
 import { defaultRaftConfig, type RaftConfig } from "../core/config";
 import { ProposalError } from "../core/errors";
-import { MessageType, type HeartbeatMessage, type Message, type SnapshotMessage } from "../core/messages";
+import { MessageType, type Message, type SnapshotMessage } from "../core/messages";
 import { SeededPrng } from "../core/prng";
 import { RaftCore, type RaftStatus } from "../core/raft";
 import { Role, type Ready } from "../core/state";
@@ -32,7 +32,7 @@ import {
   SNAPSHOT_TRAILING_ENTRIES_DEFAULT, TICK_INTERVAL_MS_DEFAULT,
 } from "./limits";
 import {
-  detectFollowerDataLoss, heartbeatBeyondLog, isLeaderReplication, refusedWhileRepairing,
+  isLeaderReplication, refusedWhileRepairing,
 } from "./message-policy";
 import { validateNodeOptions, type RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
@@ -277,22 +277,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.receiver.onChunk(from, envelope);
       return;
     }
-    let msg = envelope.msg;
+    const msg = envelope.msg;
     if (this.repairTargetIndex > 0 && refusedWhileRepairing(msg)) {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
       return;
     }
-    if (msg.type === MessageType.Heartbeat) msg = this.onHeartbeatBeyondLog(msg);
-    if (msg.type === MessageType.AppendResponse && msg.reject) detectFollowerDataLoss(this.core, msg, this.logger);
     this.core.step(msg);
     this.notify();
-  }
-
-  /** onHeartbeatBeyondLog: see heartbeatBeyondLog; the notice tells the leader we lost entries. */
-  private onHeartbeatBeyondLog(msg: HeartbeatMessage): HeartbeatMessage {
-    const { heartbeat, notice } = heartbeatBeyondLog(msg, this.core.status().lastIndex);
-    if (notice !== null) this.transport.send(msg.from, { k: FrameKind.Raft, msg: notice });
-    return heartbeat;
   }
 
   private stepSnapshot(msg: SnapshotMessage): void {
