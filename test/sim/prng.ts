@@ -5,34 +5,10 @@
  * core) is drawn from generators derived from one seed, so a seed replays the run exactly.
  * No Date and no Math.random may appear anywhere under test/sim.
  */
-import type { Prng } from "./raft";
+import { SeededPrng } from "./raft";
 
-/** SimPrng is a splitmix32 generator with the helpers the simulator needs. */
-export class SimPrng implements Prng {
-  private state: number;
-
-  constructor(seed: number) {
-    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-    this.state = seed >>> 0;
-  }
-
-  /** nextUint32 returns the next 32-bit unsigned value. */
-  nextUint32(): number {
-    this.state = (this.state + 0x9e3779b9) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  }
-
-  /** nextInt returns an integer in [0, maxExclusive). */
-  nextInt(maxExclusive: number): number {
-    if (!Number.isInteger(maxExclusive) || maxExclusive <= 0 || maxExclusive > 2 ** 32) {
-      throw new RangeError(`maxExclusive must be an integer in [1, 2^32], got ${maxExclusive}`);
-    }
-    return Math.floor((this.nextUint32() / 2 ** 32) * maxExclusive);
-  }
-
+/** SimPrng is the core's splitmix32 generator with the helpers the simulator needs. */
+export class SimPrng extends SeededPrng {
   /** rangeInclusive returns an integer in [min, max]. */
   rangeInclusive(min: number, max: number): number {
     if (max < min) throw new RangeError(`empty range [${min}, ${max}]`);

@@ -1,2 +1,2 @@
-/** The Raft core under test, imported by path (the root test folder is not a workspace package). */
-export * from "../../../packages/raft/src/core/index";
+/** The Raft core under test, through the package's internal entry point. */
+export * from "@flotilla/raft/internal";
