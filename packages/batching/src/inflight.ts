@@ -128,16 +128,6 @@ export class StreamInflight {
     return this.pending[this.pending.length - 1]?.lastMsgId;
   }
 
-  /** lastProposedMsgIdThrough is the msg id of the newest pending proposal ending at or before `seq`. */
-  lastProposedMsgIdThrough(seq: number): string | undefined {
-    let found: string | undefined;
-    for (const proposal of this.pending) {
-      if (proposal.lastSeq > seq) break;
-      found = proposal.lastMsgId;
-    }
-    return found;
-  }
-
   /** pendingCount is the number of proposals not yet released. */
   get pendingCount(): number {
     return this.pending.length;

@@ -20,6 +20,6 @@ export interface LeaderContext {
   inflightFor(stream: string, view: AppliedView): StreamInflight;
   /** clusteredLastSeq is the applied last sequence plus everything in flight. */
   clusteredLastSeq(view: AppliedView, inflight: StreamInflight): number;
-  /** lastMsgId is the Nats-Msg-Id of the last message stored or in flight ("" when none). */
-  lastMsgId(stream: string, view: AppliedView, inflight: StreamInflight): string;
+  /** lastMsgId is the Nats-Msg-Id of the last message in flight, else of the last stored ("" when it had none). */
+  lastMsgId(view: AppliedView, inflight: StreamInflight): string;
 }

@@ -54,8 +54,6 @@ export class BatchingLeader {
   readonly limits: BatchLimits;
   private readonly registry: BatchRegistry;
   private readonly inflight = new Map<string, StreamInflight>();
-  /** lastMsgIds remembers the Nats-Msg-Id of the newest applied message of our own proposals. */
-  private readonly lastMsgIds = new Map<string, string>();
   private readonly clock: Clock;
   private readonly newAdvisoryId: () => string;
   private readonly ctx: LeaderContext;
@@ -75,7 +73,7 @@ export class BatchingLeader {
       propose: options.propose,
       inflightFor: (stream, view) => this.inflightFor(stream, view),
       clusteredLastSeq: (view, inflight) => Math.max(view.lastSeq, inflight.lastProposedSeq()),
-      lastMsgId: (stream, view, inflight) => this.lastMsgId(stream, view, inflight),
+      lastMsgId: (view, inflight) => inflight.lastProposedMsgId() ?? view.lastMsgId(),
     };
   }
 
@@ -142,7 +140,6 @@ export class BatchingLeader {
   onLeadershipLost(): void {
     this.registry.releaseAll();
     this.inflight.clear();
-    this.lastMsgIds.clear();
   }
 
   /** onStreamUpdated drops the stream's batches when allow_atomic was switched off. */
@@ -155,7 +152,6 @@ export class BatchingLeader {
   onStreamDeleted(stream: string): void {
     this.registry.releaseStream(stream);
     this.inflight.delete(stream);
-    this.lastMsgIds.delete(stream);
   }
 
   /** inflightSnapshot copies the in-flight tables of `stream` (empty tables if none). */
@@ -180,12 +176,7 @@ export class BatchingLeader {
     batchId: string | undefined,
     reply: string | undefined,
   ): OutboundMessage | null {
-    const inflight = this.inflight.get(stream);
-    if (inflight !== undefined) {
-      const lastMsgId = inflight.lastProposedMsgIdThrough(seq);
-      if (lastMsgId !== undefined) this.lastMsgIds.set(stream, lastMsgId);
-      inflight.releaseThrough(seq);
-    }
+    this.inflight.get(stream)?.releaseThrough(seq);
     if (reply === undefined || reply.length === 0) return null;
     const domain = this.options.domain;
     const data =
@@ -201,17 +192,8 @@ export class BatchingLeader {
     }
     // A proposal whose sequences the view already holds has been applied, even if onApplied
     // has not been called yet; releasing it here keeps the counts from doubling up.
-    const lastMsgId = inflight.lastProposedMsgIdThrough(view.lastSeq);
-    if (lastMsgId !== undefined) this.lastMsgIds.set(stream, lastMsgId);
     inflight.releaseThrough(view.lastSeq);
     return inflight;
-  }
-
-  private lastMsgId(stream: string, view: AppliedView, inflight: StreamInflight): string {
-    const pending = inflight.lastProposedMsgId();
-    if (pending !== undefined) return pending;
-    if (view.lastMsgId !== undefined) return view.lastMsgId();
-    return this.lastMsgIds.get(stream) ?? "";
   }
 
   private onBatchTimeout(batch: AtomicBatch): void {

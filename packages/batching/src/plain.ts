@@ -34,7 +34,7 @@ export function publishPlain(
   }
   const expectedLastMsgId = headerValue(msg.headers, HeaderName.ExpectedLastMsgId);
   if (expectedLastMsgId !== undefined && expectedLastMsgId.length > 0) {
-    const last = ctx.lastMsgId(res.stream, view, inflight);
+    const last = ctx.lastMsgId(view, inflight);
     if (expectedLastMsgId !== last) return res.reject(apiError("StreamWrongLastMsgIDErrF", { id: last }));
   }
   const op: MsgOp = {

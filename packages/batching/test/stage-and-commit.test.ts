@@ -304,7 +304,8 @@ function viewFor(test: Case): AppliedView {
     state: () => real.state(),
     subjectLastSeq: (subject) => real.subjectLastSeq(subject),
     subjectMsgCount: (subject) => real.subjectMsgCount(subject),
-    dedupe: (msgId) => real.dedupe(msgId),
+    dedupe: (msgId, nowNs) => real.dedupe(msgId, nowNs),
+    lastMsgId: () => real.lastMsgId(),
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * A minimal AppliedView for lifecycle tests that look only at staging, timers and proposals:
- * a validated config, a settable last sequence and nothing stored. Tests of the checks against
- * stored state use the real StreamStore instead (store-harness.ts).
+ * a validated config, a settable last sequence, seeded messages without payloads and no message
+ * ids. Tests of the checks against stored state use the real StreamStore instead (store-rig.ts).
  */
-import { validateStreamConfig, type StreamConfig } from "@flotilla/stream";
+import { validateStreamConfig, type StreamConfig, type StreamState } from "@flotilla/stream";
 import type { AppliedView } from "@flotilla/batching";
 
 /** FakeView is an empty stream with a given configuration. */
@@ -22,8 +22,18 @@ export class FakeView implements AppliedView {
     this.stored.push({ subject, seq: this.lastSeq, bytes });
   }
 
-  state() {
-    return { messages: this.stored.length, bytes: this.stored.reduce((n, m) => n + m.bytes, 0) };
+  state(): StreamState {
+    const first = this.stored[0]?.seq ?? this.lastSeq + 1;
+    return {
+      messages: this.stored.length,
+      bytes: this.stored.reduce((n, m) => n + m.bytes, 0),
+      first_seq: first,
+      last_seq: this.lastSeq,
+      first_ts: 0n,
+      last_ts: 0n,
+      num_subjects: new Set(this.stored.map((m) => m.subject)).size,
+      num_deleted: 0,
+    };
   }
 
   subjectLastSeq(subject: string): number {
@@ -36,5 +46,9 @@ export class FakeView implements AppliedView {
 
   dedupe(): undefined {
     return undefined;
+  }
+
+  lastMsgId(): string {
+    return "";
   }
 }
