@@ -90,12 +90,13 @@ function benchChecks(view: StreamView): Row {
     return { subject: `bench.x${k}`, rawSubject: `bench.x${k}`, headers, data: msg.data };
   });
   const inflight = new StreamInflight();
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
   let checks = 0;
   const start = performance.now();
   for (let round = 0; round < CHECK_ROUNDS; round++) {
     const diff = new StagedDiff();
     for (const [k, input] of inputs.entries()) {
-      const outcome = checkMessage({ view, inflight }, diff, input, view.lastSeq + k);
+      const outcome = checkMessage({ view, inflight, nowNs }, diff, input, view.lastSeq + k);
       if (!outcome.ok) throw new Error(`check failed: ${outcome.error.message}`);
       checks++;
     }

@@ -6,9 +6,9 @@
  */
 import { JetStreamApiError, apiError, encodeOp, type BatchMsg, type BatchOp } from "@flotilla/stream";
 import { assert } from "./assert";
-import { checkMessage } from "./checks";
+import { checkMessage, type CheckContext } from "./checks";
 import { HeaderName, appendHeader, headerValue, headerValueBytes, removeHeader } from "./headers";
-import { StagedDiff, type StreamInflight } from "./inflight";
+import { StagedDiff } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { BATCH_ID_BYTES_MAX } from "./limits";
 import type { InboundMessage, Proposal, ProposalInfo, PublishOutcome } from "./outcome";
@@ -103,12 +103,7 @@ interface CheckedBatch {
 }
 
 /** checkBatch runs the §4.2 checks over the staged messages in order, with one staged diff. */
-function checkBatch(
-  view: AppliedView,
-  inflight: StreamInflight,
-  batch: AtomicBatch,
-  clseq: number,
-): CheckedBatch | JetStreamApiError {
+function checkBatch(ctx: CheckContext, batch: AtomicBatch, clseq: number): CheckedBatch | JetStreamApiError {
   const diff = new StagedDiff();
   const msgs: BatchMsg[] = [];
   let lastMsgId = "";
@@ -118,7 +113,7 @@ function checkBatch(
       return apiError("AtomicPublishUnsupportedHeaderBatchErr", { header: HeaderName.ExpectedLastMsgId });
     }
     const input = { subject: staged.subject, rawSubject: staged.subject, headers: staged.headers, data: staged.data };
-    const checked = checkMessage({ view, inflight }, diff, input, clseq + k);
+    const checked = checkMessage(ctx, diff, input, clseq + k);
     if (!checked.ok) return checked.error;
     lastMsgId = checked.msgId ?? "";
     msgs.push({
@@ -146,7 +141,9 @@ function commitBatch(
   const inflight = ctx.inflightFor(res.stream, view);
   const clseq = ctx.clusteredLastSeq(view, inflight);
   assert(clseq >= view.lastSeq, "clustered sequence behind the applied state");
-  const checked = checkBatch(view, inflight, batch, clseq);
+  // One time for the checks and the entry: the dedupe window is judged at the entry's time.
+  const nowNs = ctx.clock.nowNs();
+  const checked = checkBatch({ view, inflight, nowNs }, batch, clseq);
   ctx.registry.release(batch);
   if (checked instanceof JetStreamApiError) return res.reject(checked);
   const last = checked.msgs[checked.msgs.length - 1];
@@ -157,7 +154,7 @@ function commitBatch(
     stream: res.stream,
     batchId: batch.id,
     firstSeq: clseq + 1,
-    timestampNs: ctx.clock.nowNs(),
+    timestampNs: nowNs,
     msgs: checked.msgs,
     ...(res.reply !== undefined ? { reply: res.reply } : {}),
   };

@@ -20,10 +20,15 @@ import {
 } from "./parse";
 import type { AppliedView } from "./view";
 
-/** CheckContext is what one check run reads: applied view and in-flight tables of one stream. */
+/**
+ * CheckContext is what one check run reads: applied view and in-flight tables of one stream, and
+ * the leader's time (the timestamp the proposal will carry), which decides whether a Msg-Id has
+ * left the duplicate window even before an applied entry pruned it.
+ */
 export interface CheckContext {
   readonly view: AppliedView;
   readonly inflight: StreamInflight;
+  readonly nowNs: bigint;
 }
 
 /** CheckInput is one message: `subject` after the input transform, `rawSubject` as published. */
@@ -137,7 +142,7 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array)
     // ids); nats-server has no such bound, so this is Flotilla's own refusal.
     if (msgId.length > streamLimits.MSG_ID_BYTES_MAX) return fail(apiError("BadRequestErr"));
     if (diff.msgIds.has(msgId)) return fail(apiError("AtomicPublishContainsDuplicateMessageErr"));
-    const stored = ctx.view.dedupe(msgId);
+    const stored = ctx.view.dedupe(msgId, ctx.nowNs);
     if (stored !== undefined && stored.seq > 0) {
       return fail(apiError("AtomicPublishContainsDuplicateMessageErr"), stored.seq);
     }

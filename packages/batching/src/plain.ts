@@ -27,7 +27,9 @@ export function publishPlain(
   assert(clseq >= view.lastSeq, "clustered sequence behind the applied state");
   const diff = new StagedDiff();
   const input = { subject: msg.subject, rawSubject: msg.subject, headers: msg.headers, data: msg.data };
-  const checked = checkMessage({ view, inflight }, diff, input, clseq);
+  // One time for the checks and the entry: the dedupe window is judged at the entry's time.
+  const nowNs = ctx.clock.nowNs();
+  const checked = checkMessage({ view, inflight, nowNs }, diff, input, clseq);
   if (!checked.ok) {
     if (checked.duplicateSeq > 0) return res.duplicate(checked.duplicateSeq);
     return res.reject(checked.error);
@@ -41,7 +43,7 @@ export function publishPlain(
     op: "msg",
     stream: res.stream,
     seq: clseq + 1,
-    timestampNs: ctx.clock.nowNs(),
+    timestampNs: nowNs,
     subject: msg.subject,
     headers: msg.headers,
     data: msg.data,

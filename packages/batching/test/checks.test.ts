@@ -26,7 +26,7 @@ describe("rows 0-7", () => {
     const view = rig.store.view("TEST");
     if (view === undefined) throw new Error("no view");
     const input = { subject: "foo", rawSubject: "foo", headers: null, data: new Uint8Array(32 * 1024 * 1024) };
-    const outcome = checkMessage({ view, inflight: new StreamInflight() }, new StagedDiff(), input, 0);
+    const outcome = checkMessage({ view, inflight: new StreamInflight(), nowNs: rig.clock.nowNs() }, new StagedDiff(), input, 0);
     expect(outcome.ok ? null : outcome.error.toWire()).toEqual({ code: 503, err_code: 10077, description: "message too large" });
   });
 
@@ -37,7 +37,7 @@ describe("rows 0-7", () => {
     if (view === undefined) throw new Error("no view");
     const headers = buildHeaders([["X-Big", "v".repeat(65_535)]]);
     const outcome = checkMessage(
-      { view, inflight: new StreamInflight() },
+      { view, inflight: new StreamInflight(), nowNs: rig.clock.nowNs() },
       new StagedDiff(),
       { subject: "foo", rawSubject: "foo", headers, data: new Uint8Array(0) },
       0,

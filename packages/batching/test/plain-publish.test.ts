@@ -29,6 +29,31 @@ describe("plain publishes through the same checks", () => {
     expect(dup.answers.map(body)).toEqual(['{"stream":"TEST","seq":1,"duplicate": true}']);
   });
 
+  it("judges the dedupe window at the leader's time: an id older than duplicate_window is new again", async () => {
+    await rig.createStream({ name: "TEST", subjects: ["foo"] });
+    const msg = plainMsg("foo", { headers: [["Nats-Msg-Id", "a"]], reply: "r" });
+    expect((await rig.publish("TEST", msg)).answers.map(body)).toEqual([ack(1)]);
+    // duplicate_window defaults to 2 minutes; one millisecond short of it the id is a duplicate.
+    rig.clock.advance(120_000 - 1);
+    expect((await rig.publish("TEST", msg)).answers.map(body)).toEqual(['{"stream":"TEST","seq":1,"duplicate": true}']);
+    rig.clock.advance(1);
+    // No applied entry has pruned the id yet: the window still holds it without a time.
+    expect(rig.store.view("TEST")?.dedupe("a")).toEqual({ seq: 1, timestampNs: 1_700_000_000_000_000_000n });
+    expect((await rig.publish("TEST", msg)).answers.map(body)).toEqual([ack(2)]);
+    expect(rig.store.view("TEST")?.dedupe("a")?.seq).toBe(2);
+  });
+
+  it("judges a batch's Msg-Ids at the leader's time too (10201 inside the window, stored after it)", async () => {
+    await rig.createStream({ name: "TEST", subjects: ["foo"], allow_atomic: true });
+    await rig.publish("TEST", plainMsg("foo", { headers: [["Nats-Msg-Id", "a"]] }));
+    const batch = batchMsg("foo", "b", 1, { commit: "1", reply: "r", headers: [["Nats-Msg-Id", "a"]] });
+    expect((await rig.publish("TEST", batch)).answers.map(body)).toEqual([
+      errorBody("TEST", 400, 10201, "atomic publish batch contains duplicate message id"),
+    ]);
+    rig.clock.advance(120_000);
+    expect((await rig.publish("TEST", batch)).answers.map(body)).toEqual(['{"stream":"TEST","seq":2,"batch":"b","count":1}']);
+  });
+
   it("answers a Msg-Id still in flight with 10158", async () => {
     await rig.createStream({ name: "TEST", subjects: ["foo"] });
     rig.autoApply = false;

@@ -328,7 +328,7 @@ describe("TestJetStreamAtomicBatchPublishStageAndCommit", () => {
         headers: item.headers !== undefined ? buildHeaders(item.headers) : null,
         data: encoder.encode(item.data ?? ""),
       };
-      const outcome = checkMessage({ view, inflight }, diff, input, clseq);
+      const outcome = checkMessage({ view, inflight, nowNs: rig.clock.nowNs() }, diff, input, clseq);
       if (item.error === undefined) {
         expect(outcome.ok ? null : outcome.error.toWire()).toBeNull();
       } else {
