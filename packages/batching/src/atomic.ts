@@ -4,9 +4,9 @@
  * in ONE `batch` op proposed to Raft (steps 14-18). Nothing of a batch reaches the in-flight
  * tables unless Raft accepted the proposal.
  */
-import { JetStreamApiError, apiError, encodeOp, type BatchMsg, type BatchOp } from "@flotilla/stream";
-import { assert } from "./assert";
-import { checkMessage, type CheckContext } from "./checks";
+import { JetStreamApiError, apiError, encodeOp, subjectByteLength, type BatchMsg, type BatchOp } from "@flotilla/stream";
+import { assert } from "@flotilla/stream/internal";
+import { checkMessage, decidedFields, type CheckContext } from "./checks";
 import { HeaderName, appendHeader, headerValue, headerValueBytes, removeHeader } from "./headers";
 import { StagedDiff } from "./inflight";
 import type { LeaderContext } from "./leader-context";
@@ -88,11 +88,9 @@ export function publishAtomic(
   return commitBatch(ctx, view, res, batch, commit === BatchCommit.Eob);
 }
 
-const encoder = new TextEncoder();
-
 /** stagedBytes is what a message counts toward the batch byte limit. */
 export function stagedBytes(subject: string, headers: Uint8Array | null, data: Uint8Array): number {
-  return encoder.encode(subject).length + (headers?.length ?? 0) + data.length;
+  return subjectByteLength(subject) + (headers?.length ?? 0) + data.length;
 }
 
 /** CheckedBatch is a batch whose every message passed the checks, ready to encode. */
@@ -120,9 +118,7 @@ function checkBatch(ctx: CheckContext, batch: AtomicBatch, clseq: number): Check
       subject: staged.subject,
       headers: staged.headers,
       data: staged.data,
-      ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
-      ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
-      ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
+      ...decidedFields(checked),
     });
   }
   assert(msgs.length === batch.msgs.length, "checked batch lost messages");

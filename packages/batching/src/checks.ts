@@ -6,18 +6,20 @@
  * counters or schedules, so rows 2-3 and 13-16 give exactly the errors nats-server gives when those
  * features are off; rows 8-9 (counter arithmetic) cannot apply.
  */
-import { apiError, limits as streamLimits, messageSize, type JetStreamApiError, type RollupValue } from "@flotilla/stream";
+import {
+  apiError,
+  isValidPublishSubject,
+  limits as streamLimits,
+  messageSize,
+  type BatchMsg,
+  type JetStreamApiError,
+  type RollupValue,
+} from "@flotilla/stream";
+import { goQuote } from "@flotilla/stream/internal";
 import { HeaderName, headerValue, headerValueBytes } from "./headers";
 import type { StagedDiff, StreamInflight } from "./inflight";
 import { FILE_RECORD_BYTES_MAX, HEADER_BYTES_MAX } from "./limits";
-import {
-  goQuote,
-  isGoBigInt,
-  isValidPublishSubject,
-  isValidTimeZone,
-  parseExpectedSequence,
-  parseMessageTtl,
-} from "./parse";
+import { isGoBigInt, isValidTimeZone, parseExpectedSequence, parseMessageTtl } from "./parse";
 import type { AppliedView } from "./view";
 
 /**
@@ -45,6 +47,15 @@ export interface CheckPassed {
   readonly msgId?: string;
   readonly ttlNs?: bigint;
   readonly rollup?: RollupValue;
+}
+
+/** decidedFields are the op fields a passed check decided (absent ones left out, as the codec wants). */
+export function decidedFields(checked: CheckPassed): Pick<BatchMsg, "msgId" | "ttlNs" | "rollup"> {
+  return {
+    ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
+    ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
+    ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
+  };
 }
 
 /** CheckFailed is the first failing check; duplicateSeq > 0 marks a Msg-Id already stored. */

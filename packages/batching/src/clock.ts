@@ -4,7 +4,7 @@
  * per-batch inactivity timer). `ManualClock` implements both for deterministic tests; the
  * system versions wrap Date and setTimeout for the real server.
  */
-import { assert } from "./assert";
+import { assert } from "@flotilla/stream/internal";
 
 /** Clock gives the current wall time. */
 export interface Clock {

@@ -6,12 +6,22 @@
  * remembered per proposal so that applying it (or losing leadership) releases exactly what it
  * added.
  */
-import { assert } from "./assert";
+import { assert } from "@flotilla/stream/internal";
 
 /** SubjectTotal counts in-flight writes to one subject. Invariant: ops >= 1 while present. */
 export interface SubjectTotal {
   bytes: number;
   ops: number;
+}
+
+function sumTotals(subjects: ReadonlyMap<string, SubjectTotal>): SubjectTotal {
+  let bytes = 0;
+  let ops = 0;
+  for (const t of subjects.values()) {
+    bytes += t.bytes;
+    ops += t.ops;
+  }
+  return { bytes, ops };
 }
 
 /** ExpectedCheck caches one expected-last-subject-sequence result inside a batch. */
@@ -31,13 +41,7 @@ export class StagedDiff {
 
   /** totals sums the staged writes over all subjects. */
   totals(): SubjectTotal {
-    let bytes = 0;
-    let ops = 0;
-    for (const t of this.subjects.values()) {
-      bytes += t.bytes;
-      ops += t.ops;
-    }
-    return { bytes, ops };
+    return sumTotals(this.subjects);
   }
 }
 
@@ -135,13 +139,7 @@ export class StreamInflight {
 
   /** totals sums in-flight writes over all subjects. */
   totals(): SubjectTotal {
-    let bytes = 0;
-    let ops = 0;
-    for (const t of this.subjects.values()) {
-      bytes += t.bytes;
-      ops += t.ops;
-    }
-    return { bytes, ops };
+    return sumTotals(this.subjects);
   }
 
   /** isEmpty reports whether nothing is in flight (all tables empty). */

@@ -3,7 +3,6 @@
  * in-flight tables, the check function and the parsers, which the public API wraps.
  */
 export * from "./index";
-export * from "./assert";
 export * from "./checks";
 export * from "./headers";
 export * from "./inflight";

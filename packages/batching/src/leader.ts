@@ -5,8 +5,8 @@
  * accounting and builds the PubAck; `onLeadershipLost` and the stream hooks drop batches and
  * in-flight state without advisories, as nats-server does.
  */
-import { apiError, limits as streamLimits, type ApplyResult } from "@flotilla/stream";
-import { assertNever } from "./assert";
+import { apiError, isValidPublishSubject, limits as streamLimits, type ApplyResult } from "@flotilla/stream";
+import { assertNever } from "@flotilla/stream/internal";
 import { publishAtomic } from "./atomic";
 import { systemClock, systemScheduler, type Clock, type Scheduler } from "./clock";
 import { HeaderName, headerValueBytes } from "./headers";
@@ -14,7 +14,6 @@ import { StreamInflight, type InflightSnapshot } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { JS_API_LEVEL, resolveBatchLimits, type BatchLimits, type BatchLimitsConfig } from "./limits";
 import { PublishStatus, type InboundMessage, type ProposeFn, type PublishOutcome } from "./outcome";
-import { isValidPublishSubject } from "./parse";
 import { publishPlain } from "./plain";
 import type { AtomicBatch } from "./registry";
 import { BatchRegistry } from "./registry";

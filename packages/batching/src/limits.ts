@@ -4,7 +4,7 @@
  * value of 0 or less means "use the default", as in nats-server's `jetstream.limits.batch` block.
  */
 import { limits as streamLimits } from "@flotilla/stream";
-import { assert } from "./assert";
+import { assert } from "@flotilla/stream/internal";
 
 /** BATCH_INACTIVITY_TIMEOUT_MS_DEFAULT: a batch with no new message for this long is abandoned
  * (advisory `timeout`). nats-server's `streamDefaultMaxBatchTimeout`; reset by every message. */

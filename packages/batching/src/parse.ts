@@ -120,15 +120,6 @@ export function isGoBigInt(text: string): boolean {
   return /^[+-]?[0-9]+$/.test(text);
 }
 
-/** isValidPublishSubject: non-empty tokens, no wildcards, no whitespace (nats-server's rule). */
-export function isValidPublishSubject(subject: string): boolean {
-  if (subject.length === 0 || /[\s]/.test(subject)) return false;
-  for (const token of subject.split(".")) {
-    if (token.length === 0 || token === "*" || token === ">") return false;
-  }
-  return true;
-}
-
 /** isValidTimeZone approximates Go's time.LoadLocation with the runtime's IANA database. */
 export function isValidTimeZone(zone: string): boolean {
   if (zone === "UTC" || zone === "Local") return true;
@@ -139,19 +130,4 @@ export function isValidTimeZone(zone: string): boolean {
     if (error instanceof RangeError) return false;
     throw error;
   }
-}
-
-/** goQuote renders a string like Go's %q for the printable ASCII values clients send. */
-export function goQuote(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }

@@ -5,9 +5,9 @@
  * against the stored-or-in-flight last message id, because Flotilla's apply never refuses.
  */
 import { apiError, encodeOp, type MsgOp } from "@flotilla/stream";
-import { assert } from "./assert";
+import { assert } from "@flotilla/stream/internal";
 import { infoOf } from "./atomic";
-import { checkMessage } from "./checks";
+import { checkMessage, decidedFields } from "./checks";
 import { HeaderName, headerValue } from "./headers";
 import { StagedDiff } from "./inflight";
 import type { LeaderContext } from "./leader-context";
@@ -47,9 +47,7 @@ export function publishPlain(
     subject: msg.subject,
     headers: msg.headers,
     data: msg.data,
-    ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
-    ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
-    ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
+    ...decidedFields(checked),
     ...(res.reply !== undefined ? { reply: res.reply } : {}),
   };
   const bytes = encodeOp(op);

@@ -4,7 +4,7 @@
  * once, whatever path ends it (commit, abandonment, timeout, leadership loss, stream change), so
  * the counters cannot drift (spec §9 item 18).
  */
-import { assert } from "./assert";
+import { assert } from "@flotilla/stream/internal";
 import type { Clock, Scheduler, TimerHandle } from "./clock";
 import type { BatchLimits } from "./limits";
 

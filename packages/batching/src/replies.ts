@@ -4,7 +4,7 @@
  * error responses and the batch-abandoned advisory.
  */
 import type { ApiErrorWire, JetStreamApiError } from "@flotilla/stream";
-import { goQuote } from "./parse";
+import { goQuote } from "@flotilla/stream/internal";
 
 /** OutboundMessage is a message the server publishes on behalf of batching. */
 export interface OutboundMessage {

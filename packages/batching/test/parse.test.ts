@@ -5,8 +5,6 @@
 import { describe, expect, it } from "vitest";
 import {
   BatchCommit,
-  goQuote,
-  isValidPublishSubject,
   parseBatchCommit,
   parseExpectedSequence,
   parseGoDurationNs,
@@ -103,20 +101,5 @@ describe("expected sequence values", () => {
     expect(parseExpectedSequence("abc")).toBe(18446744073709551615n);
     expect(parseExpectedSequence("-1")).toBe(18446744073709551615n);
     expect(parseExpectedSequence("18446744073709551617")).toBe(1n);
-  });
-});
-
-describe("small helpers", () => {
-  it("quotes like Go's %q", () => {
-    expect(goQuote("invalid")).toBe('"invalid"');
-    expect(goQuote('a"b\\c\n')).toBe('"a\\"b\\\\c\\n"');
-  });
-
-  it("accepts only literal publish subjects", () => {
-    expect(isValidPublishSubject("foo.bar")).toBe(true);
-    expect(isValidPublishSubject("foo.*")).toBe(false);
-    expect(isValidPublishSubject("foo.>")).toBe(false);
-    expect(isValidPublishSubject("foo..bar")).toBe(false);
-    expect(isValidPublishSubject("foo bar")).toBe(false);
   });
 });

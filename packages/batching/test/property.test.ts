@@ -16,7 +16,7 @@ import type { StreamState } from "@flotilla/stream";
 import type { OutboundMessage } from "@flotilla/batching";
 import { batchMsg, body, plainMsg } from "./support/leader-rig";
 import { StreamModel, type ModelAnswer, type ModelConfig, type ModelInput } from "./support/model";
-import { StoreRig, text } from "./support/store-rig";
+import { EMPTY_INFLIGHT, StoreRig, text } from "./support/store-rig";
 
 const Fault = { None: "none", Gap: "gap", InvalidCommit: "invalid-commit", Timeout: "timeout", ApiLevel: "api-level" } as const;
 type Fault = (typeof Fault)[keyof typeof Fault];
@@ -218,14 +218,7 @@ async function checkAgainstModel(rig: StoreRig, model: StreamModel): Promise<voi
   expect(stored).toEqual(model.msgs);
   expect(rig.store.view("P")?.lastSeq).toBe(model.lastSeq);
   expect(rig.leader.batchesInflight()).toBe(0);
-  expect(rig.leader.inflightSnapshot("P")).toEqual({
-    msgIds: [],
-    subjects: {},
-    expectedPerSubjectSequence: {},
-    expectedPerSubjectInProcess: [],
-    transforms: {},
-    pendingProposals: 0,
-  });
+  expect(rig.leader.inflightSnapshot("P")).toEqual(EMPTY_INFLIGHT);
 }
 
 async function openStream(cfg: ModelConfig & { storage: "file" | "memory" }): Promise<StoreRig> {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { apiError, validateStreamConfig } from "@flotilla/stream";
 import { resolveBatchLimits, type OutboundMessage } from "@flotilla/batching";
 import { batchMsg, body, errorBody, plainMsg } from "./support/leader-rig";
-import { StoreRig, text } from "./support/store-rig";
+import { EMPTY_INFLIGHT, StoreRig, text } from "./support/store-rig";
 
 let rig: StoreRig;
 afterEach(async () => rig.close());
@@ -245,14 +245,7 @@ describe("TestJetStreamAtomicBatchPublishHighLevelRollback", () => {
     const headers: [string, string][] = [["Nats-Msg-Id", "dedupe"], ["Nats-Expected-Last-Subject-Sequence", "1"]];
     const out = await rig.publish("TEST", plainMsg("foo", { headers, reply: "r" }));
     expect(out.answers.map(body)).toEqual([errorBody("TEST", 400, 10071, "wrong last sequence: 0")]);
-    expect(rig.leader.inflightSnapshot("TEST")).toEqual({
-      msgIds: [],
-      subjects: {},
-      expectedPerSubjectSequence: {},
-      expectedPerSubjectInProcess: [],
-      transforms: {},
-      pendingProposals: 0,
-    });
+    expect(rig.leader.inflightSnapshot("TEST")).toEqual(EMPTY_INFLIGHT);
     expect(rig.store.view("TEST")?.dedupe("dedupe")).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ import {
   type InflightSnapshot,
 } from "@flotilla/batching/internal";
 import { plainMsg } from "./support/leader-rig";
-import { StoreRig } from "./support/store-rig";
+import { EMPTY_INFLIGHT, StoreRig } from "./support/store-rig";
 
 type Err = readonly [code: number, errCode: number, description: string];
 
@@ -59,14 +59,6 @@ const rollupFailed = (text: string): Err => [500, 10111, text];
 const ELS = "Nats-Expected-Last-Sequence";
 const ELSS = "Nats-Expected-Last-Subject-Sequence";
 const ELSSS = "Nats-Expected-Last-Subject-Sequence-Subject";
-const EMPTY: InflightSnapshot = {
-  msgIds: [],
-  subjects: {},
-  expectedPerSubjectSequence: {},
-  expectedPerSubjectInProcess: [],
-  transforms: {},
-  pendingProposals: 0,
-};
 
 const cases: Case[] = [
   {
@@ -343,7 +335,7 @@ describe("TestJetStreamAtomicBatchPublishStageAndCommit", () => {
     expect(hadError).toBe(test.merged === undefined);
     if (test.merged !== undefined) {
       inflight.merge(diff, view.lastSeq + 1, view.lastSeq + test.batch.length, "");
-      expect(inflight.snapshot()).toEqual({ ...EMPTY, pendingProposals: 1, ...test.merged });
+      expect(inflight.snapshot()).toEqual({ ...EMPTY_INFLIGHT, pendingProposals: 1, ...test.merged });
     }
   });
 });

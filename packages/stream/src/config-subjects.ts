@@ -5,6 +5,7 @@
 import { apiError, invalidConfig } from "./errors";
 import type { RawStreamConfig } from "./config-parse";
 import type { StreamConfig } from "./config-types";
+import { goQuote } from "./go-quote";
 import { isValidSubject, subjectIsSubsetOf, subjectsOverlap } from "./subjects";
 
 const NAME_FORBIDDEN = /[ \t\r\n\f.*>\\/]/;
@@ -12,11 +13,6 @@ const API_NAMESPACES = ["$JS.>", "$JSC.>", "$NRG.>"] as const;
 
 function isValidAssetName(name: unknown): boolean {
   return typeof name === "string" && name.length > 0 && !NAME_FORBIDDEN.test(name);
-}
-
-/** goQuote renders a string as Go's %q does for printable text. */
-function goQuote(text: string): string {
-  return JSON.stringify(text);
 }
 
 function checkMirror(raw: RawStreamConfig): void {

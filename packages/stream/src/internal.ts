@@ -3,5 +3,6 @@
  */
 export * from "./index";
 export * from "./assert";
+export { goQuote } from "./go-quote";
 export * from "./limits";
 export { parseStreamConfigInput } from "./config-parse";

@@ -20,6 +20,7 @@ import {
   ManualClock,
   type BatchLimitsConfig,
   type InboundMessage,
+  type InflightSnapshot,
   type OutboundMessage,
   type PublishOutcome,
 } from "@flotilla/batching";
@@ -131,6 +132,16 @@ export class StoreRig {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** EMPTY_INFLIGHT is the in-flight snapshot of a stream with nothing proposed and unapplied. */
+export const EMPTY_INFLIGHT: InflightSnapshot = {
+  msgIds: [],
+  subjects: {},
+  expectedPerSubjectSequence: {},
+  expectedPerSubjectInProcess: [],
+  transforms: {},
+  pendingProposals: 0,
+};
 
 const decoder = new TextDecoder();
 
