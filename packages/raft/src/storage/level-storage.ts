@@ -271,7 +271,10 @@ export class RaftStorage {
       // A leader overwrote our suffix: entries >= head.index go, then the new ones are written.
       this.deleteRange(ops, Math.max(head.index, this.firstIndex), this.lastIndex);
     }
-    for (const entry of entries) ops.push({ type: "put", key: logKey(entry.index), value: encodeEntry(entry) });
+    for (const entry of entries) {
+      const key = logKey(entry.index);
+      ops.push({ type: "put", key, value: encodeEntry(entry, key) });
+    }
     if (this.firstIndex === 0 || head.index < this.firstIndex) this.firstIndex = head.index;
     this.lastIndex = entries[entries.length - 1]!.index;
   }
