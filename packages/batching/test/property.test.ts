@@ -4,11 +4,15 @@
  * faults) go through the BatchingLeader and the real StreamStore, and must always agree with
  * the plain reference model in support/model.ts. Batch faults cover every abandonment path the
  * client can cause (gap, invalid commit, timeout, unsupported API level, too large, failed check
- * at commit). A batch that fails leaves the store exactly as it was, and after every step no
- * batch and no in-flight accounting is left behind. The second property holds proposals in
- * flight and applies them at random points: the checks must then count in-flight writes
- * (10158 for an id in flight, 10164 for an expected check on a subject in flight, discard-new
- * totals including in-flight messages) exactly as the model's pending sets say.
+ * at commit). Waits move the leader's clock (60 s, just under and exactly the 2-minute
+ * duplicate window) so Msg-Ids leave the dedupe window by the leader's time, as the model says,
+ * whether or not an applied entry has pruned them yet. A batch that fails leaves the store
+ * exactly as it was, and after every step no batch and no in-flight accounting is left behind.
+ * Seeds are random per run (fast-check prints the seed and path of a failure). The second
+ * property holds proposals in flight and applies them at random points: the checks must then
+ * count in-flight writes (10158 for an id in flight, 10164 for an expected check on a subject in
+ * flight, discard-new totals including in-flight messages) exactly as the model's pending sets
+ * say. Counterexamples the properties found are kept as fixed regression scenarios below.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -83,21 +87,32 @@ interface BatchAction {
 interface FlushAction {
   kind: "flush";
 }
-type Action = PlainAction | BatchAction | FlushAction;
+/** WaitAction moves the leader's clock, so Msg-Ids leave the 2-minute dedupe window. */
+interface WaitAction {
+  kind: "wait";
+  ms: number;
+}
+type Action = PlainAction | BatchAction | FlushAction | WaitAction;
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  message.map((msg): Action => ({ kind: "plain", msg })),
-  fc
-    .record({
-      id: fc.constantFrom("b1", "b2"),
-      msgs: fc.array(message, { minLength: 1, maxLength: 6 }),
-      commit: fc.constantFrom("1" as const, "eob" as const),
-      fault: fc.constantFrom<Fault>(Fault.None, Fault.None, Fault.None, Fault.Gap, Fault.InvalidCommit, Fault.Timeout, Fault.ApiLevel),
-    })
-    .map((b): Action => ({ kind: "batch", ...b })),
+  { weight: 4, arbitrary: message.map((msg): Action => ({ kind: "plain", msg })) },
+  { weight: 1, arbitrary: fc.constantFrom(60_000, 119_999, 120_000).map((ms): Action => ({ kind: "wait", ms })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({
+        id: fc.constantFrom("b1", "b2"),
+        msgs: fc.array(message, { minLength: 1, maxLength: 6 }),
+        commit: fc.constantFrom("1" as const, "eob" as const),
+        fault: fc.constantFrom<Fault>(Fault.None, Fault.None, Fault.None, Fault.Gap, Fault.InvalidCommit, Fault.Timeout, Fault.ApiLevel),
+      })
+      .map((b): Action => ({ kind: "batch", ...b })),
+  },
 );
 
-const config: fc.Arbitrary<ModelConfig & { storage: "file" | "memory" }> = fc
+type Config = ModelConfig & { storage: "file" | "memory" };
+
+const config: fc.Arbitrary<Config> = fc
   .record({
     storage: fc.constantFrom("file" as const, "memory" as const),
     allowRollup: fc.boolean(),
@@ -172,7 +187,7 @@ async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction):
   if (fault === Fault.Timeout && seq === 1) fault = Fault.None;
   if (fault === Fault.Gap) seq += 1;
   if (fault === Fault.InvalidCommit) commit = "0";
-  if (fault === Fault.Timeout) rig.clock.advance(10_000);
+  if (fault === Fault.Timeout) advance(rig, model, 10_000);
   if (fault === Fault.ApiLevel) headers = [...headers, ["Nats-Required-Api-Level", "99"]];
   const out = await rig.publish("P", batchMsg(last.subject, a.id, seq, { headers, data: last.data, commit, reply: "r" }));
   let expected: ModelAnswer;
@@ -221,7 +236,7 @@ async function checkAgainstModel(rig: StoreRig, model: StreamModel): Promise<voi
   expect(rig.leader.inflightSnapshot("P")).toEqual(EMPTY_INFLIGHT);
 }
 
-async function openStream(cfg: ModelConfig & { storage: "file" | "memory" }): Promise<StoreRig> {
+async function openStream(cfg: Config): Promise<StoreRig> {
   const rig = await StoreRig.open({ batchMsgsMax: BATCH_MSGS_MAX });
   await rig.createStream({
     name: "P",
@@ -237,8 +252,15 @@ async function openStream(cfg: ModelConfig & { storage: "file" | "memory" }): Pr
   return rig;
 }
 
+/** advance moves the leader's clock and the model's together. */
+function advance(rig: StoreRig, model: StreamModel, ms: number): void {
+  rig.clock.advance(ms);
+  model.nowMs += ms;
+}
+
 async function runAction(rig: StoreRig, model: StreamModel, a: Action): Promise<void> {
   if (a.kind === "flush") return flush(rig, model);
+  if (a.kind === "wait") return advance(rig, model, a.ms);
   if (a.kind === "batch") return runBatch(rig, model, a);
   const headers = resolve(a.msg.spec, model.lastSeq, model.lastSeqOf(a.msg.subject));
   const msg: ModelInput = { subject: a.msg.subject, headers, data: a.msg.data };
@@ -246,21 +268,31 @@ async function runAction(rig: StoreRig, model: StreamModel, a: Action): Promise<
   expectAnswer(rig, out.answers, model.publishPlain(msg));
 }
 
+/** runScenario plays `actions` on a fresh stream; `held` keeps proposals in flight until a flush. */
+async function runScenario(cfg: Config, actions: Action[], held: boolean): Promise<void> {
+  const rig = await openStream(cfg);
+  acksDue.splice(0);
+  try {
+    const model = new StreamModel(cfg);
+    rig.autoApply = !held;
+    model.holding = held;
+    for (const a of actions) {
+      await runAction(rig, model, a);
+      if (held) expect(rig.leader.batchesInflight()).toBe(0);
+      else await checkAgainstModel(rig, model);
+    }
+    if (held) await flush(rig, model);
+  } finally {
+    await rig.close();
+  }
+}
+
 describe("batching + StreamStore agree with the reference model", () => {
   it("for random plain publishes and batches with random headers and faults, applied at once", async () => {
     await fc.assert(
-      fc.asyncProperty(config, fc.array(action, { minLength: 1, maxLength: 10 }), async (cfg, actions) => {
-        const rig = await openStream(cfg);
-        try {
-          const model = new StreamModel(cfg);
-          for (const a of actions) {
-            await runAction(rig, model, a);
-            await checkAgainstModel(rig, model);
-          }
-        } finally {
-          await rig.close();
-        }
-      }),
+      fc.asyncProperty(config, fc.array(action, { minLength: 1, maxLength: 10 }), (cfg, actions) =>
+        runScenario(cfg, actions, false),
+      ),
       { numRuns: 200 },
     );
   });
@@ -271,23 +303,45 @@ describe("batching + StreamStore agree with the reference model", () => {
       { weight: 1, arbitrary: fc.constant<Action>({ kind: "flush" }) },
     );
     await fc.assert(
-      fc.asyncProperty(config, fc.array(withFlush, { minLength: 1, maxLength: 12 }), async (cfg, actions) => {
-        const rig = await openStream(cfg);
-        acksDue.splice(0);
-        try {
-          rig.autoApply = false;
-          const model = new StreamModel(cfg);
-          model.holding = true;
-          for (const a of actions) {
-            await runAction(rig, model, a);
-            expect(rig.leader.batchesInflight()).toBe(0);
-          }
-          await flush(rig, model);
-        } finally {
-          await rig.close();
-        }
-      }),
+      fc.asyncProperty(config, fc.array(withFlush, { minLength: 1, maxLength: 12 }), (cfg, actions) =>
+        runScenario(cfg, actions, true),
+      ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("regression scenarios found by the properties", () => {
+  const plainCfg: Config = {
+    storage: "file",
+    allowRollup: false,
+    discardNew: false,
+    maxMsgs: -1,
+    maxMsgsPerSubject: -1,
+    discardNewPerSubject: false,
+  };
+  const noHeaders: HeaderSpec = { msgId: undefined, els: undefined, elss: undefined, rollup: undefined };
+
+  it("an id that left the dedupe window by the leader's clock is no duplicate (seed -639808919)", async () => {
+    // Before the leader passed its time to dedupe(), the batch got 10201 (m5 still in the window,
+    // as nothing applied after the wait had pruned it); the model's answer is row 17's 10111.
+    await runScenario(
+      plainCfg,
+      [
+        { kind: "plain", msg: { subject: "p.a", spec: { ...noHeaders, msgId: "m5" }, data: "" } },
+        { kind: "wait", ms: 120_000 },
+        {
+          kind: "batch",
+          id: "b1",
+          msgs: [
+            { subject: "p.a", spec: { ...noHeaders, msgId: "m5", rollup: "sub" }, data: "" },
+            { subject: "p.a", spec: noHeaders, data: "" },
+          ],
+          commit: "1",
+          fault: Fault.None,
+        },
+      ],
+      false,
     );
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A deliberately plain reference model of one stream for the property test: an array of
- * messages plus a map of message ids, with the publish rules written out directly (no staged
+ * messages plus a map of message ids with the time they were stored (forgotten after the
+ * 2-minute duplicate window), with the publish rules written out directly (no staged
  * diff, no in-flight tables). It answers what nats-server would do for each publish when every
  * proposal is applied before the next publish arrives.
  */
@@ -35,6 +36,9 @@ export type ModelAnswer =
   | { kind: "duplicate"; seq: number }
   | { kind: "error"; errCode: number };
 
+/** DUPLICATE_WINDOW_MS is the stream's duplicate_window (the 2-minute default). */
+export const DUPLICATE_WINDOW_MS = 120_000;
+
 function header(input: ModelInput, key: string): string | undefined {
   return input.headers.find(([k]) => k === key)?.[1];
 }
@@ -49,7 +53,10 @@ export function renderHeaders(pairs: [string, string][]): string | null {
 export class StreamModel {
   msgs: ModelMsg[] = [];
   lastSeq = 0;
-  readonly msgIds = new Map<string, number>();
+  /** msgIds maps a Nats-Msg-Id to the sequence and time (ms) of the message that stored it. */
+  readonly msgIds = new Map<string, { seq: number; atMs: number }>();
+  /** nowMs is the leader's clock; an id stored at or before nowMs - DUPLICATE_WINDOW_MS is forgotten. */
+  nowMs = 0;
   /** appliedMsgs is what the leader's checks see as stored: `msgs` as of the last apply. */
   appliedMsgs: ModelMsg[] = [];
   /** What the leader has proposed but not yet seen applied (only used when applies are held). */
@@ -94,9 +101,11 @@ export class StreamModel {
     const msgId = header(input, "Nats-Msg-Id");
     if (msgId !== undefined) {
       if (earlier.some((e) => header(e, "Nats-Msg-Id") === msgId)) return 10201;
+      if (this.pending.msgIds.has(msgId)) return 10158;
       const stored = this.msgIds.get(msgId);
-      if (stored !== undefined && this.pending.msgIds.has(msgId)) return 10158;
-      if (stored !== undefined) return isBatch ? 10201 : { duplicate: stored };
+      if (stored !== undefined && stored.atMs > this.nowMs - DUPLICATE_WINDOW_MS) {
+        return isBatch ? 10201 : { duplicate: stored.seq };
+      }
     }
     const els = header(input, "Nats-Expected-Last-Sequence");
     if (els !== undefined) {
@@ -140,7 +149,7 @@ export class StreamModel {
     this.lastSeq += 1;
     this.msgs.push({ seq: this.lastSeq, subject: input.subject, headers, data: input.data });
     const msgId = header(input, "Nats-Msg-Id");
-    if (msgId !== undefined) this.msgIds.set(msgId, this.lastSeq);
+    if (msgId !== undefined) this.msgIds.set(msgId, { seq: this.lastSeq, atMs: this.nowMs });
     if (this.holding) {
       this.pending.subjects.set(input.subject, (this.pending.subjects.get(input.subject) ?? 0) + 1);
       this.pending.ops += 1;
