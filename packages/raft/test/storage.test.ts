@@ -81,6 +81,23 @@ describe("storage - durable log", () => {
     await storage.close();
   });
 
+  it("a failed background compaction fails the next persist and close, and loses no entry", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 10, 1) });
+    // The range delete runs in the background; make LevelDB's clear fail as a dying disk would.
+    const db = (s as unknown as { db: { clear: (range: unknown) => Promise<void> } }).db;
+    db.clear = () => Promise.reject(new Error("clear failed: disk gone"));
+    await s.persist({ ...none, entries: [], compactedThrough: 5 });
+    await s.compactionSettled();
+    await expect(s.persist({ ...none, entries: [entry(11, 1)] })).rejects.toThrow("clear failed: disk gone");
+    await expect(s.close()).rejects.toThrow("clear failed: disk gone");
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await storage.close();
+  });
+
   it("installing a received snapshot resets the log and drops stray staged generations", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);
