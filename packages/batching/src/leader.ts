@@ -29,6 +29,9 @@ import { Responder } from "./respond";
 import type { AppliedView } from "./view";
 import { randomId } from "./ids";
 
+/** FAST_BATCH_REPLY_SUFFIX ends the reply subject of every fast-batch ("fast ingest") message. */
+const FAST_BATCH_REPLY_SUFFIX = ".$FI";
+
 /** BatchingLeaderOptions wires the leader to the server (everything nondeterministic injected). */
 export interface BatchingLeaderOptions {
   /** views returns the applied view of a stream (StreamStore.view), undefined if unknown. */
@@ -100,6 +103,13 @@ export class BatchingLeader {
     // max_payload plays this role there.
     if (msg.subject.length + hdrBytes + msg.data.length > streamLimits.MESSAGE_BYTES_MAX) {
       return res.reject(apiError("StreamMessageExceedsMaximumErr"));
+    }
+    // A reply ending in `.$FI` marks a fast batch (spec §1.3 step 1), classified before any
+    // Nats-Batch-Id. Flotilla refuses allow_batched at stream create/update, so every such
+    // message gets nats-server's answer for a stream without it: 10205, nothing stored.
+    const rawReply = msg.reply ?? "";
+    if (rawReply.length > FAST_BATCH_REPLY_SUFFIX.length && rawReply.endsWith(FAST_BATCH_REPLY_SUFFIX)) {
+      return res.reject(apiError("BatchPublishDisabledErr"));
     }
     const batchId = headerValueBytes(msg.headers, HeaderName.BatchId);
     if (batchId !== null && batchId.length > 0) return publishAtomic(this.ctx, view, res, batchId, msg);

@@ -29,7 +29,15 @@ async function open(config: Record<string, unknown> = {}, limits = {}): Promise<
   await rig.createStream({ name: "TEST", subjects: ["foo.*"], allow_atomic: true, ...config });
 }
 
-describe("§9 items 2 and 5: aborted batches", () => {
+describe("§9 items 1, 2 and 5: unknown and aborted batches", () => {
+  it("an unknown batch at seq 0 is 10176 (seq 0 never matches) and keeps no state", async () => {
+    await open();
+    const zero = await rig.publish("TEST", batchMsg("foo.a", "uuid", 0, { reply: "r" }));
+    expect(zero.answers.map(body)).toEqual([incomplete]);
+    expect(zero.advisories).toEqual([]);
+    expect(rig.leader.batchesInflight()).toBe(0);
+  });
+
   it("a duplicate sequence (1, 2, 2) aborts with advisory incomplete; message 3 is then 10176 without one", async () => {
     await open();
     await rig.publish("TEST", batchMsg("foo.a", "uuid", 1));
@@ -151,5 +159,22 @@ describe("§4.1 and §9 items 8 and 10: the checks count proposals still in flig
     expect(rig.leader.inflightSnapshot("TEST")).toEqual(EMPTY_INFLIGHT);
     // Applied, the check reads the store: foo.* now ends at sequence 1.
     expect((await rig.publish("TEST", batch)).answers.map(body)).toEqual([errorBody("TEST", 400, 10071, "wrong last sequence: 1")]);
+  });
+});
+
+describe("§1.3 step 1: a fast-batch reply is classified before Nats-Batch-Id", () => {
+  it("answers 10205 to any reply ending in .$FI (allow_batched is always off) and stores nothing", async () => {
+    await open();
+    const disabled = errorBody("TEST", 400, 10205, "batch publish is disabled");
+    const fast = await rig.publish("TEST", plainMsg("foo.a", { reply: "_INBOX.x.uuid.10.fail.1.0.$FI" }));
+    expect(fast.answers).toEqual([{ subject: "_INBOX.x.uuid.10.fail.1.0.$FI", data: new TextEncoder().encode(disabled) }]);
+    const unparsable = await rig.publish("TEST", batchMsg("foo.a", "uuid", 1, { commit: "1", reply: "x.$FI" }));
+    expect(unparsable.answers.map(body)).toEqual([disabled]);
+    expect(rig.leader.batchesInflight()).toBe(0);
+    // Exactly the suffix is not longer than 4 bytes, so it is an ordinary reply (nats-server's rule).
+    expect((await rig.publish("TEST", plainMsg("foo.a", { reply: ".$FI" }))).answers.map(body)).toEqual([
+      '{"stream":"TEST","seq":1}',
+    ]);
+    expect(rig.store.view("TEST")?.state().messages).toBe(1);
   });
 });
