@@ -178,3 +178,18 @@ describe("§1.3 step 1: a fast-batch reply is classified before Nats-Batch-Id", 
     expect(rig.store.view("TEST")?.state().messages).toBe(1);
   });
 });
+
+describe("§1.2: a batch id is scoped to its stream", () => {
+  it("the same id on two streams makes two unrelated batches", async () => {
+    await open();
+    await rig.createStream({ name: "OTHER", subjects: ["bar.*"], allow_atomic: true });
+    await rig.publish("TEST", batchMsg("foo.a", "uuid", 1));
+    await rig.publish("OTHER", batchMsg("bar.a", "uuid", 1));
+    expect(rig.leader.batchesInflight()).toBe(2);
+    const test = await rig.publish("TEST", batchMsg("foo.a", "uuid", 2, { commit: "1", reply: "r" }));
+    expect(test.answers.map(body)).toEqual([batchAck(2, 2)]);
+    const other = await rig.publish("OTHER", batchMsg("bar.a", "uuid", 2, { commit: "1", reply: "r" }));
+    expect(other.answers.map(body)).toEqual(['{"stream":"OTHER","seq":2,"batch":"uuid","count":2}']);
+    expect(rig.leader.batchesInflight()).toBe(0);
+  });
+});
