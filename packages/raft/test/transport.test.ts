@@ -87,7 +87,8 @@ describe("transport - malformed frames after the handshake", () => {
     ["unknown kind", encodeFrame({ k: 9 }), "malformed frame: unknown frame kind 9"],
     ["wrong message type", encodeFrame({ k: 2, msg: { type: "bogus", from: "n3", to: "n1", term: 1 } }), "malformed frame: unknown message type bogus"],
     ["negative term", encodeFrame({ k: 2, msg: { ...heartbeat("n3", "n1", 1), term: -1 } }), "malformed frame: message term invalid"],
-    ["append with gaps", encodeFrame({ k: 2, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: [{ index: 2, term: 1, kind: 0, data: new Uint8Array(1) }] } }), "malformed frame: append.entries invalid"],
+    ["append entries as maps", encodeFrame({ k: 2, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: [{ index: 1, term: 1, kind: 0, data: new Uint8Array(1) }] } }), "malformed frame: append.entries invalid: not a binary blob"],
+    ["append blob with a truncated entry", encodeFrame({ k: 2, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 5, 1, 2) } }), "malformed frame: append.entries invalid: entry 1 data truncated (5 bytes announced)"],
     ["spoofed sender", encodeFrame({ k: 2, msg: heartbeat("n2", "n1", 1) }), "message addressed n2->n1 on n3's link"],
   ];
   it.each(cases)("closes the connection on %s", async (_name, frame, reason) => {

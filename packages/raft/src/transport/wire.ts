@@ -8,6 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { EntryKind, type Entry, type NodeId, type SnapshotMeta } from "../core/types";
 import { MessageType, type Message, type SnapshotMessage } from "../core/messages";
+import { decodeEntries, encodeEntries } from "./entries-codec";
 import { HANDSHAKE_NAME_BYTES_MAX, TRANSPORT_PROTOCOL_VERSION } from "./limits";
 
 /** FrameKind names each frame body. */
@@ -77,12 +78,23 @@ export function parseHello(body: unknown): HelloFrame | string {
   return body as unknown as HelloFrame;
 }
 
+/**
+ * wireBody returns the frame body that carries `envelope`: the envelope itself, except that an
+ * Append's entries travel as one binary blob (see entries-codec.ts).
+ */
+export function wireBody(envelope: Envelope): unknown {
+  if (envelope.k !== FrameKind.Raft || envelope.msg.type !== MessageType.Append) return envelope;
+  return { k: envelope.k, msg: { ...envelope.msg, entries: encodeEntries(envelope.msg.entries) } };
+}
+
 /** parseEnvelope returns a validated envelope or a reason why the body is malformed. */
 export function parseEnvelope(body: unknown): Envelope | string {
   if (!isObj(body)) return "frame body is not a map";
   if (body.k === FrameKind.Raft) {
-    const reason = checkMessage(body.msg);
-    return reason ?? (body as unknown as RaftFrame);
+    const msg = isObj(body.msg) && body.msg.type === MessageType.Append ? unpackAppendEntries(body.msg) : body.msg;
+    if (typeof msg === "string") return msg;
+    const reason = checkMessage(msg);
+    return reason ?? { k: FrameKind.Raft, msg: msg as Message };
   }
   if (body.k === FrameKind.SnapshotChunk) {
     const reason = checkMessage(body.msg);
@@ -94,6 +106,15 @@ export function parseEnvelope(body: unknown): Envelope | string {
     return body as unknown as SnapshotChunkFrame;
   }
   return `unknown frame kind ${String(body.k)}`;
+}
+
+/** unpackAppendEntries replaces an Append's entry blob by the entries, or names what is wrong. */
+function unpackAppendEntries(msg: Obj): Obj | string {
+  if (!isUint(msg.prevIndex)) return "append.prevIndex invalid";
+  if (!(msg.entries instanceof Uint8Array)) return "append.entries invalid: not a binary blob";
+  const entries = decodeEntries(msg.entries, msg.prevIndex);
+  if (typeof entries === "string") return `append.entries invalid: ${entries}`;
+  return { ...msg, entries };
 }
 
 const NUMERIC_FIELDS: Record<MessageType, readonly string[]> = {
