@@ -7,7 +7,7 @@ import {
   defaultRaftConfig,
   EntryKind,
 } from "../harness/raft";
-import { drain, entriesFromTerms, makeLeader, newCore, text } from "../harness/helpers";
+import { drain, entriesFromTerms, entry, makeLeader, newCore, text } from "../harness/helpers";
 
 describe("RaftCore contract", () => {
   it("config validation names the broken relation", () => {
@@ -145,5 +145,67 @@ describe("compaction after a leader snapshot", () => {
     core.compact({ index: 2, term: 1, peers: ["n1", "n2", "n3"] }, 0);
     expect(core.hasReady()).toBe(false);
     expect(core.status()).toMatchObject({ firstIndex: 11, lastIndex: 10, commit: 10, applied: 10 });
+  });
+});
+
+describe("restore after a torn write", () => {
+  // A crash kept the snapshot installed from the leader (index 5) but not the hard state
+  // written with it, whose commit is still 2.
+  const restoreTorn = (applied: number): RaftCore =>
+    new RaftCore(defaultRaftConfig("n1", ["n1", "n2", "n3"], new SeededPrng(5)), {
+      hardState: { term: 3, vote: "n2", commit: 2 },
+      snapshot: { index: 5, term: 2, peers: ["n1", "n2", "n3"] },
+      entries: [entry(6, 2), entry(7, 3)],
+      applied,
+    });
+
+  it("a commit below the restored snapshot is raised to the snapshot index and re-persisted in the first Ready", () => {
+    const core = restoreTorn(5);
+    expect(core.status()).toEqual({
+      id: "n1",
+      role: "follower",
+      term: 3,
+      leader: null,
+      vote: "n2",
+      commit: 5,
+      applied: 5,
+      firstIndex: 6,
+      lastIndex: 7,
+      termStartIndex: 0,
+      transferTarget: null,
+      progress: {},
+    });
+    const rd = drain(core);
+    expect(rd).toEqual({
+      hardState: { term: 3, vote: "n2", commit: 5 },
+      entries: [],
+      snapshot: null,
+      messages: [],
+      committed: [],
+      compactedThrough: null,
+      events: [{ kind: "becameFollower", node: "n1", term: 3, leader: null, reason: "start" }],
+    });
+    expect(core.hasReady()).toBe(false);
+  });
+
+  it("an applied index below the snapshot is raised too (the state machine was loaded from the snapshot)", () => {
+    const core = restoreTorn(2);
+    expect(core.status()).toMatchObject({ commit: 5, applied: 5, firstIndex: 6, lastIndex: 7 });
+    const rd = drain(core);
+    expect(rd?.committed).toEqual([]);
+    expect(rd?.hardState).toEqual({ term: 3, vote: "n2", commit: 5 });
+  });
+
+  it("a commit already at or above the snapshot is kept as restored (no hard state to re-persist)", () => {
+    const core = new RaftCore(defaultRaftConfig("n1", ["n1", "n2", "n3"], new SeededPrng(5)), {
+      hardState: { term: 3, vote: "n2", commit: 6 },
+      snapshot: { index: 5, term: 2, peers: ["n1", "n2", "n3"] },
+      entries: [entry(6, 2), entry(7, 3)],
+      applied: 5,
+    });
+    expect(core.status()).toMatchObject({ commit: 6, applied: 5 });
+    const rd = drain(core);
+    expect(rd?.hardState).toBeNull();
+    expect(rd?.committed.map((e) => e.index)).toEqual([6]);
   });
 });

@@ -47,7 +47,11 @@ export interface RaftRestore {
   snapshot: SnapshotMeta | null;
   /** entries: log entries after snapshot.index, contiguous. */
   entries: readonly Entry[];
-  /** applied: index the state machine is known to have applied (>= snapshot.index). */
+  /**
+   * applied: index the state machine is known to have applied. Below snapshot.index it is
+   * raised to it: those entries are not in the log, so the driver must have loaded the state
+   * machine from the snapshot (as after a torn write that kept the snapshot only).
+   */
   applied: LogIndex;
 }
 
@@ -99,11 +103,17 @@ export class RaftState {
     this.quorum = quorumSize(config.peers.length);
     this.term = restore.hardState.term;
     this.vote = restore.hardState.vote;
-    this.log = new RaftLog(restore.snapshot, restore.entries, restore.hardState.commit);
+    // A snapshot holds only committed entries. A commit (or applied index) below it means a
+    // crash kept the installed snapshot but not the hard state written with it (a torn write),
+    // so the snapshot wins. handedHardState keeps the stale copy: the raised commit is handed
+    // out in the first Ready, which repairs the disk.
     const snapshotIndex = restore.snapshot?.index ?? 0;
-    assert(restore.applied >= snapshotIndex, `applied ${restore.applied} below snapshot ${snapshotIndex}`);
-    assert(restore.applied <= this.log.committed, `applied ${restore.applied} beyond commit`);
-    this.handoff = new LogHandoff(this.log.lastIndex(), restore.applied);
+    const commit = Math.max(restore.hardState.commit, snapshotIndex);
+    const applied = Math.max(restore.applied, snapshotIndex);
+    this.log = new RaftLog(restore.snapshot, restore.entries, commit);
+    assert(this.log.committed >= snapshotIndex, `commit ${this.log.committed} below snapshot ${snapshotIndex}`);
+    assert(applied <= this.log.committed, `applied ${applied} beyond commit ${this.log.committed}`);
+    this.handoff = new LogHandoff(this.log.lastIndex(), applied);
     this.handedHardState = restore.hardState;
   }
 
