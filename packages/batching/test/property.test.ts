@@ -4,8 +4,10 @@
  * faults) go through the BatchingLeader and the real StreamStore, and must always agree with
  * the plain reference model in support/model.ts. Batch faults cover every abandonment path the
  * client can cause (gap, invalid commit, timeout, unsupported API level, too large, failed check
- * at commit). Waits move the leader's clock (60 s, just under and exactly the 2-minute
- * duplicate window) so Msg-Ids leave the dedupe window by the leader's time, as the model says,
+ * at commit); plain publishes and commits may also have their proposal refused by Raft (no
+ * answer, nothing stored, nothing left in flight, the next proposal reuses the sequence). Waits
+ * move the leader's clock (60 s, just under and exactly the 2-minute duplicate window) so
+ * Msg-Ids leave the dedupe window by the leader's time, as the model says,
  * whether or not an applied entry has pruned them yet. A batch that fails leaves the store
  * exactly as it was, and after every step no batch and no in-flight accounting is left behind.
  * Seeds are random per run (fast-check prints the seed and path of a failure). The second
@@ -22,7 +24,15 @@ import { batchMsg, body, plainMsg } from "./support/leader-rig";
 import { StreamModel, type ModelAnswer, type ModelConfig, type ModelInput } from "./support/model";
 import { EMPTY_INFLIGHT, StoreRig, text } from "./support/store-rig";
 
-const Fault = { None: "none", Gap: "gap", InvalidCommit: "invalid-commit", Timeout: "timeout", ApiLevel: "api-level" } as const;
+/** Fault is how a generated batch goes wrong; Refused means Raft refuses the commit's proposal. */
+const Fault = {
+  None: "none",
+  Gap: "gap",
+  InvalidCommit: "invalid-commit",
+  Timeout: "timeout",
+  ApiLevel: "api-level",
+  Refused: "refused",
+} as const;
 type Fault = (typeof Fault)[keyof typeof Fault];
 
 /** SeqChoice is an expected-sequence header: absent, the right value, or a given (mostly wrong) one. */
@@ -76,6 +86,8 @@ const message: fc.Arbitrary<MsgSpec> = fc.record({
 interface PlainAction {
   kind: "plain";
   msg: MsgSpec;
+  /** refused: Raft refuses the proposal (the leader sends nothing and keeps nothing in flight). */
+  refused: boolean;
 }
 interface BatchAction {
   kind: "batch";
@@ -95,7 +107,12 @@ interface WaitAction {
 type Action = PlainAction | BatchAction | FlushAction | WaitAction;
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: message.map((msg): Action => ({ kind: "plain", msg })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ msg: message, refused: fc.oneof({ weight: 7, arbitrary: fc.constant(false) }, fc.constant(true)) })
+      .map(({ msg, refused }): Action => ({ kind: "plain", msg, refused })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(60_000, 119_999, 120_000).map((ms): Action => ({ kind: "wait", ms })) },
   {
     weight: 4,
@@ -104,7 +121,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
         id: fc.constantFrom("b1", "b2"),
         msgs: fc.array(message, { minLength: 1, maxLength: 6 }),
         commit: fc.constantFrom("1" as const, "eob" as const),
-        fault: fc.constantFrom<Fault>(Fault.None, Fault.None, Fault.None, Fault.Gap, Fault.InvalidCommit, Fault.Timeout, Fault.ApiLevel),
+        fault: fc.constantFrom<Fault>(Fault.None, Fault.None, Fault.None, Fault.Gap, Fault.InvalidCommit, Fault.Timeout, Fault.ApiLevel, Fault.Refused),
       })
       .map((b): Action => ({ kind: "batch", ...b })),
   },
@@ -134,7 +151,7 @@ async function snapshot(rig: StoreRig): Promise<{ state: StreamState | undefined
   return { state: rig.store.view("P")?.state(), msgs };
 }
 
-function expectedBody(answer: ModelAnswer, batchId?: string): string | number {
+function expectedBody(answer: Exclude<ModelAnswer, { kind: "none" }>, batchId?: string): string | number {
   if (answer.kind === "error") return answer.errCode;
   if (answer.kind === "duplicate") return `{"stream":"P","seq":${answer.seq},"duplicate": true}`;
   if (batchId !== undefined) return `{"stream":"P","seq":${answer.seq},"batch":"${batchId}","count":${answer.count}}`;
@@ -189,11 +206,13 @@ async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction):
   if (fault === Fault.InvalidCommit) commit = "0";
   if (fault === Fault.Timeout) advance(rig, model, 10_000);
   if (fault === Fault.ApiLevel) headers = [...headers, ["Nats-Required-Api-Level", "99"]];
+  rig.accept = fault !== Fault.Refused;
   const out = await rig.publish("P", batchMsg(last.subject, a.id, seq, { headers, data: last.data, commit, reply: "r" }));
+  rig.accept = true;
   let expected: ModelAnswer;
   if (!alive || fault === Fault.Timeout) {
     expected = { kind: "error", errCode: unknownBatchAnswer(seq, commit) };
-  } else if (fault !== Fault.None) {
+  } else if (fault !== Fault.None && fault !== Fault.Refused) {
     expected = { kind: "error", errCode: fault === Fault.InvalidCommit ? 10200 : fault === Fault.ApiLevel ? 10185 : 10176 };
   } else if (a.msgs.length > BATCH_MSGS_MAX) {
     expected = { kind: "error", errCode: 10199 };
@@ -201,7 +220,7 @@ async function runBatch(rig: StoreRig, model: StreamModel, action: BatchAction):
     const inputs = a.msgs.map((m, i) =>
       withBatchHeaders(a.id, i + 1, m, a.commit === "1" && i === a.msgs.length - 1 ? "1" : undefined),
     );
-    expected = model.commitBatch(inputs, a.commit === "eob");
+    expected = refusable(model, fault === Fault.Refused, () => model.commitBatch(inputs, a.commit === "eob"));
   }
   expectAnswer(rig, out.answers, expected, a.id);
   if (expected.kind === "error") expect(await snapshot(rig)).toEqual(before);
@@ -212,6 +231,10 @@ const acksDue: (string | number)[] = [];
 
 /** expectAnswer checks an immediate answer; a stored result is answered on apply instead. */
 function expectAnswer(rig: StoreRig, answers: OutboundMessage[], expected: ModelAnswer, batchId?: string): void {
+  if (expected.kind === "none") {
+    expect(answers).toEqual([]);
+    return;
+  }
   if (expected.kind === "stored" && !rig.autoApply) {
     expect(answers).toEqual([]);
     acksDue.push(expectedBody(expected, batchId));
@@ -264,8 +287,23 @@ async function runAction(rig: StoreRig, model: StreamModel, a: Action): Promise<
   if (a.kind === "batch") return runBatch(rig, model, a);
   const headers = resolve(a.msg.spec, model.lastSeq, model.lastSeqOf(a.msg.subject));
   const msg: ModelInput = { subject: a.msg.subject, headers, data: a.msg.data };
+  rig.accept = !a.refused;
   const out = await rig.publish("P", plainMsg(msg.subject, { headers, data: msg.data, reply: "r" }));
-  expectAnswer(rig, out.answers, model.publishPlain(msg));
+  rig.accept = true;
+  expectAnswer(rig, out.answers, refusable(model, a.refused, () => model.publishPlain(msg)));
+}
+
+/**
+ * refusable runs a model publish; when Raft refused the proposal, a message the model would
+ * store is not stored and gets no answer at all (nats-server when ProposeMulti fails), so the
+ * model is put back as it was. Errors and duplicates are answered before any proposal.
+ */
+function refusable(model: StreamModel, refused: boolean, publish: () => ModelAnswer): ModelAnswer {
+  const saved = model.save();
+  const answer = publish();
+  if (!refused || answer.kind !== "stored") return answer;
+  model.restore(saved);
+  return { kind: "none" };
 }
 
 /** runScenario plays `actions` on a fresh stream; `held` keeps proposals in flight until a flush. */
@@ -328,7 +366,7 @@ describe("regression scenarios found by the properties", () => {
     await runScenario(
       plainCfg,
       [
-        { kind: "plain", msg: { subject: "p.a", spec: { ...noHeaders, msgId: "m5" }, data: "" } },
+        { kind: "plain", msg: { subject: "p.a", spec: { ...noHeaders, msgId: "m5" }, data: "" }, refused: false },
         { kind: "wait", ms: 120_000 },
         {
           kind: "batch",

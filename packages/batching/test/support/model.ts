@@ -30,8 +30,9 @@ export interface ModelInput {
   data: string;
 }
 
-/** ModelAnswer is what the client gets: stored, duplicate or an err_code. */
+/** ModelAnswer is what the client gets: stored, duplicate, an err_code, or nothing at all. */
 export type ModelAnswer =
+  | { kind: "none" }
   | { kind: "stored"; seq: number; count: number }
   | { kind: "duplicate"; seq: number }
   | { kind: "error"; errCode: number };
@@ -47,6 +48,18 @@ function header(input: ModelInput, key: string): string | undefined {
 export function renderHeaders(pairs: [string, string][]): string | null {
   if (pairs.length === 0) return null;
   return `NATS/1.0\r\n${pairs.map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+}
+
+/** ModelState is a copy of a StreamModel's state (save / restore). */
+export interface ModelState {
+  readonly msgs: ModelMsg[];
+  readonly lastSeq: number;
+  readonly msgIds: ReadonlyMap<string, { seq: number; atMs: number }>;
+  readonly appliedMsgs: ModelMsg[];
+  readonly pendingSubjects: ReadonlyMap<string, number>;
+  readonly pendingMsgIds: ReadonlySet<string>;
+  readonly pendingExpected: ReadonlySet<string>;
+  readonly pendingOps: number;
 }
 
 /** StreamModel is the reference stream. */
@@ -68,6 +81,36 @@ export class StreamModel {
   };
   /** holding: stored messages count as in flight until `applied()` is called. */
   holding = false;
+
+  /** save copies the model's state, for restore after a publish that must not count. */
+  save(): ModelState {
+    return {
+      msgs: [...this.msgs],
+      lastSeq: this.lastSeq,
+      msgIds: new Map(this.msgIds),
+      appliedMsgs: [...this.appliedMsgs],
+      pendingSubjects: new Map(this.pending.subjects),
+      pendingMsgIds: new Set(this.pending.msgIds),
+      pendingExpected: new Set(this.pending.expected),
+      pendingOps: this.pending.ops,
+    };
+  }
+
+  /** restore puts back a state taken by save. */
+  restore(state: ModelState): void {
+    this.msgs = [...state.msgs];
+    this.lastSeq = state.lastSeq;
+    this.msgIds.clear();
+    for (const [id, entry] of state.msgIds) this.msgIds.set(id, entry);
+    this.appliedMsgs = [...state.appliedMsgs];
+    this.pending.subjects.clear();
+    for (const [subject, n] of state.pendingSubjects) this.pending.subjects.set(subject, n);
+    this.pending.msgIds.clear();
+    for (const id of state.pendingMsgIds) this.pending.msgIds.add(id);
+    this.pending.expected.clear();
+    for (const subject of state.pendingExpected) this.pending.expected.add(subject);
+    this.pending.ops = state.pendingOps;
+  }
 
   /** applied marks everything stored so far as applied (the held proposals were applied). */
   applied(): void {
