@@ -57,21 +57,6 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** utf8ByteLength is the UTF-8 length of `text` in bytes. */
-export function utf8ByteLength(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** headerKeyIndex returns where `key` starts as a line key in `hdr` (after CRLF, before ':'), or -1. */
 export function headerKeyIndex(hdr: Uint8Array | null, key: string): number {
   if (hdr === null || hdr.length === 0) return -1;
