@@ -28,6 +28,7 @@ describe("lost follower storage", () => {
       reject: true,
       index: 4,
       rejectHint: { index: 0, term: 0 },
+      logLoss: true,
     });
     expect(net.node("n1").events.filter((e) => e.kind === TraceEventKind.MatchReset)).toEqual([
       { kind: TraceEventKind.MatchReset, node: "n1", term: 1, peer: "n3", from: 4, to: 0 },

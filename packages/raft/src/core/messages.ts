@@ -66,6 +66,13 @@ export interface AppendResponse extends MessageBase {
   readonly reject: boolean;
   readonly index: LogIndex;
   readonly rejectHint: RejectHint | null;
+  /**
+   * logLoss: present (always true, on a rejection) only on the notice of a follower told of a
+   * commit beyond its log (index = that commit, rejectHint = its real last position): it lost
+   * entries it acknowledged. It is the one rejection that may lower the leader's match; any
+   * other rejection at or below the match is stale (overtaken by later acknowledgements).
+   */
+  readonly logLoss?: true;
 }
 
 /** Heartbeat asserts leadership and carries commit = min(leader commit, follower match). */

@@ -137,7 +137,8 @@ export function onHeartbeat(s: RaftState, m: HeartbeatMessage): void {
     // it is committed; the rejection's hint tells the leader where our log really ends.
     s.emit({ kind: TraceEventKind.LogLossDetected, lastIndex, leaderCommit: m.commit });
     commitTo(s, lastIndex);
-    s.sendAppendResponse(m.from, true, m.commit, { index: lastIndex, term: s.log.lastTerm() });
+    const rejectHint = { index: lastIndex, term: s.log.lastTerm() };
+    s.send({ type: MessageType.AppendResponse, from: s.id, to: m.from, term: s.term, reject: true, index: m.commit, rejectHint, logLoss: true });
     return;
   }
   commitTo(s, m.commit);
@@ -176,13 +177,17 @@ export function onAppendResponse(s: RaftState, m: AppendResponse): void {
   maybeSendTimeoutNow(s, m.from);
 }
 
+/**
+ * onAppendRejected backtracks after a rejection. Only an explicit loss notice (`logLoss`) may
+ * lower the match: any other rejection of an index at or below the match was overtaken by a
+ * later acknowledgement (reordered or replayed), so it is stale and ignored.
+ */
 function onAppendRejected(s: RaftState, progress: Progress, m: AppendResponse): void {
-  if (m.rejectHint !== null && m.rejectHint.index < progress.match) {
-    s.emit({ kind: TraceEventKind.MatchReset, peer: m.from, from: progress.match, to: m.rejectHint.index });
-    progress.resetMatch(m.rejectHint.index);
-    s.appendsPending = true;
+  if (m.logLoss === true) {
+    onLogLossNotice(s, progress, m);
     return;
   }
+  if (m.index <= progress.match) return;
   // The hint names the follower's last position whose term is <= the rejected prevTerm; the
   // leader skips every index above its own match for that term in one step (etcd's scheme).
   let probeIndex = m.rejectHint?.index ?? m.index - 1;
@@ -192,6 +197,19 @@ function onAppendRejected(s: RaftState, progress: Progress, m: AppendResponse): 
   }
   if (!progress.maybeDecrTo(m.index, probeIndex)) return;
   if (progress.state === ProgressState.Replicate) progress.becomeProbe();
+  s.appendsPending = true;
+}
+
+/**
+ * onLogLossNotice: the follower lost acknowledged entries; its hint is where its log really
+ * ends. Lowering the match only under-counts replicas, so it never makes anything commit. A
+ * notice whose hint is not below the match (the follower was repaired since) changes nothing.
+ */
+function onLogLossNotice(s: RaftState, progress: Progress, m: AppendResponse): void {
+  assert(m.rejectHint !== null, "a loss notice names the follower's last position");
+  if (m.rejectHint.index >= progress.match) return;
+  s.emit({ kind: TraceEventKind.MatchReset, peer: m.from, from: progress.match, to: m.rejectHint.index });
+  progress.resetMatch(m.rejectHint.index);
   s.appendsPending = true;
 }
 

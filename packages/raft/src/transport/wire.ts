@@ -149,6 +149,7 @@ export function checkMessage(msg: unknown): string | null {
   for (const field of BOOLEAN_FIELDS[type] ?? []) if (typeof msg[field] !== "boolean") return `${type}.${field} invalid`;
   if (type === MessageType.Append && !checkEntries(msg.entries, msg.prevIndex as number)) return "append.entries invalid";
   if (type === MessageType.AppendResponse && !checkRejectHint(msg.rejectHint)) return "appendResponse.rejectHint invalid";
+  if (type === MessageType.AppendResponse && msg.logLoss !== undefined && (msg.logLoss !== true || msg.reject !== true || msg.rejectHint === null)) return "appendResponse.logLoss invalid";
   if (type === MessageType.Snapshot && !checkMeta(msg.meta)) return "snapshot.meta invalid";
   return null;
 }
