@@ -98,6 +98,43 @@ describe("storage - durable log", () => {
     await storage.close();
   });
 
+  it("a commit-only change is never written by itself: it rides the next batch or a clean close", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 4, 2), hardState: { term: 2, vote: "n1", commit: 1 } });
+    expect(s.syncCount).toBe(1);
+    await s.persist({ ...none, entries: [], hardState: { term: 2, vote: "n1", commit: 3 } });
+    expect(s.syncCount).toBe(1);
+    await s.close(false); // a crash: the commit advance is lost
+    const crashed = await reopen(dir);
+    expect(crashed.loaded.hardState).toEqual({ term: 2, vote: "n1", commit: 1 });
+    await crashed.storage.persist({ ...none, entries: [], hardState: { term: 2, vote: "n1", commit: 2 } });
+    await crashed.storage.persist({ ...none, entries: [entry(5, 2)] });
+    expect(crashed.storage.syncCount).toBe(1);
+    await crashed.storage.close(false);
+    const carried = await reopen(dir);
+    expect(carried.loaded.hardState).toEqual({ term: 2, vote: "n1", commit: 2 });
+    await carried.storage.persist({ ...none, entries: [], hardState: { term: 2, vote: "n1", commit: 5 } });
+    await carried.storage.close();
+    const stopped = await reopen(dir);
+    expect(stopped.loaded.hardState).toEqual({ term: 2, vote: "n1", commit: 5 });
+    await stopped.storage.close();
+  });
+
+  it("a vote change with no entries is still fsynced at once", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: [], hardState: { term: 3, vote: "n2", commit: 0 } });
+    expect(s.syncCount).toBe(1);
+    expect(s.durable()).toEqual({ lastIndex: 0, term: 3, vote: "n2" });
+    await s.close(false);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.hardState).toEqual({ term: 3, vote: "n2", commit: 0 });
+    await storage.close();
+  });
+
   it("installing a received snapshot resets the log and drops stray staged generations", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);

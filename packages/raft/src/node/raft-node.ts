@@ -244,7 +244,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     await this.transport.stop();
     await this.loop;
     await this.snapshotTask;
-    await this.storage.close();
+    await this.storage.close(false);
   }
 
   private halt(reason: string): void {

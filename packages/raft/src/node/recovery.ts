@@ -54,7 +54,11 @@ export async function recover(storage: RaftStorage, sm: StateMachine, logger: Lo
     await sm.restore(storage.readChunks(snapshot));
     applied = snapIndex;
   }
-  const commit = Math.max(hardState.commit, snapIndex);
+  // Only committed entries are ever applied, so a state machine's own applied index proves its
+  // entries committed; the stored commit may lag it, since a commit-only change is written lazily
+  // (RaftStorage.persist). It proves nothing about entries the log no longer holds.
+  const trustedLast = entries.at(-1)?.index ?? snapIndex;
+  const commit = Math.max(hardState.commit, snapIndex, applied <= trustedLast ? applied : 0);
   if (applied > commit) {
     throw new StorageCorruptionError("M", `state machine applied ${applied} beyond the trusted commit ${commit}`);
   }

@@ -70,6 +70,8 @@ export class RaftStorage {
   private syncedVote: string | null = null;
   /** compaction: the background range deletes of compacted entries, in order (see scheduleCompaction). */
   private compaction: Promise<void> = Promise.resolve();
+  /** unwrittenHardState: a commit-only hard-state change waiting for the next batch (see persist). */
+  private unwrittenHardState: HardState | null = null;
   private compactionError: Error | null = null;
 
   private constructor(dir: string, db: Db) {
@@ -212,8 +214,15 @@ export class RaftStorage {
     }
   }
 
-  /** persist makes one Ready durable: one batch, fsynced when it holds anything that must be. */
+  /**
+   * persist makes one Ready durable: one fsynced batch holding its entries, an installed
+   * snapshot's meta and any change of term or vote. A change of the commit index alone is not
+   * written by itself: it rides with the next batch (or `close`). A lower commit after a crash is
+   * safe (it is learnt again from the leader; recovery also trusts a state machine's own applied
+   * index), and a separate write per commit advance sat on every node's commit path.
+   */
   async persist(req: PersistRequest): Promise<void> {
+    if (this.compactionError !== null) throw this.compactionError;
     const ops: Op[] = [];
     let previous: StoredSnapshot | null = null;
     if (req.snapshot !== null) {
@@ -226,25 +235,26 @@ export class RaftStorage {
       this.current = req.snapshot;
     }
     this.appendOps(ops, req.entries);
-    if (req.hardState !== null) {
-      ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, req.hardState) });
-      ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, req.hardState) });
-    }
-    if (this.compactionError !== null) throw this.compactionError;
     if (req.compactedThrough !== null) this.scheduleCompaction(req.compactedThrough);
-    if (ops.length === 0) return;
-    // A commit-index-only change need not be fsynced: a lower commit after a crash is safe (it
-    // is learnt again from the leader). Entries, a snapshot, term and vote must be durable.
-    const hardChanged = req.hardState !== null &&
-      (req.hardState.term !== this.syncedTerm || req.hardState.vote !== this.syncedVote);
-    const sync = req.snapshot !== null || req.entries.length > 0 || hardChanged;
-    await this.writeOps(ops, sync);
-    if (sync) this.syncCount++;
-    if (sync) this.durableLastIndex = this.lastIndex !== 0 ? this.lastIndex : (this.current?.meta.index ?? 0);
-    if (req.hardState !== null) {
-      this.syncedTerm = req.hardState.term;
-      this.syncedVote = req.hardState.vote;
+    // The Ready's hard state, when it has one, is the whole current hard state: the latest wins.
+    if (req.hardState !== null) this.unwrittenHardState = req.hardState;
+    const hard = this.unwrittenHardState;
+    const hardChanged = hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote);
+    if (req.snapshot === null && req.entries.length === 0 && !hardChanged) return;
+    if (hard !== null) this.hardStateOps(ops, hard);
+    await this.writeOps(ops, true);
+    this.syncCount++;
+    this.durableLastIndex = this.lastIndex !== 0 ? this.lastIndex : (this.current?.meta.index ?? 0);
+    if (hard !== null) {
+      this.syncedTerm = hard.term;
+      this.syncedVote = hard.vote;
+      if (this.unwrittenHardState === hard) this.unwrittenHardState = null;
     }
+  }
+
+  private hardStateOps(ops: Op[], hard: HardState): void {
+    ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, hard) });
+    ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, hard) });
   }
 
   /**
@@ -391,9 +401,20 @@ export class RaftStorage {
     return this.compaction;
   }
 
-  /** close closes the database; pending writes (and a background compaction) complete first. */
-  async close(): Promise<void> {
+  /**
+   * close closes the database; pending writes (and a background compaction) complete first. With
+   * `flushCommit` (a clean stop) an unwritten commit index is written first; a simulated crash
+   * passes false and loses it, as a real one would.
+   */
+  async close(flushCommit = true): Promise<void> {
     await this.compaction;
+    const hard = this.unwrittenHardState;
+    if (flushCommit && hard !== null && this.compactionError === null) {
+      const ops: Op[] = [];
+      this.hardStateOps(ops, hard);
+      await this.writeOps(ops, false);
+      this.unwrittenHardState = null;
+    }
     await this.db.close();
     if (this.compactionError !== null) throw this.compactionError;
   }
