@@ -131,10 +131,14 @@ interface CaseResult {
   p50Ms: number;
   p99Ms: number;
   entriesPerSync: number;
+  /** cpuUsPerEntry: CPU time of the whole process (3 nodes, LevelDB threads) per committed entry. */
+  cpuUsPerEntry: number;
 }
 
 async function runCase(leader: NodeWorker, entryBytes: number, inflight: number, durationMs: number): Promise<CaseResult> {
+  const cpuBefore = process.cpuUsage();
   const sample = await request<CaseSample>(leader, { cmd: "run", entryBytes, inflight, durationMs });
+  const cpu = process.cpuUsage(cpuBefore);
   const latenciesMs = sample.latenciesMs.sort((a, b) => a - b);
   const pct = (p: number): number => latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(latenciesMs.length * p))] ?? 0;
   const entriesPerSec = (latenciesMs.length * 1000) / sample.elapsedMs;
@@ -142,11 +146,12 @@ async function runCase(leader: NodeWorker, entryBytes: number, inflight: number,
     entryBytes, inflight, entries: latenciesMs.length, entriesPerSec,
     mbPerSec: (entriesPerSec * entryBytes) / (1024 * 1024), p50Ms: pct(0.5), p99Ms: pct(0.99),
     entriesPerSync: latenciesMs.length / Math.max(1, sample.leaderSyncs),
+    cpuUsPerEntry: (cpu.user + cpu.system) / Math.max(1, latenciesMs.length),
   };
 }
 
 function row(cells: Array<string | number>): string {
-  const widths = [10, 9, 9, 12, 9, 9, 9, 10, 14];
+  const widths = [10, 9, 9, 12, 9, 9, 9, 10, 14, 13];
   return cells.map((c, i) => String(c).padStart(widths[i] ?? 10)).join(" ");
 }
 
@@ -194,12 +199,12 @@ async function main(): Promise<void> {
       `raw sequential fsync (128 B write + fdatasync, ${root}): before ${fsyncBeforePerSec.toFixed(0)}/s, ` +
         `after ${fsyncAfterPerSec.toFixed(0)}/s, mean ${fsyncPerSec.toFixed(0)}/s`,
     );
-    console.log(row(["entry", "inflight", "entries", "entries/s", "MB/s", "p50 ms", "p99 ms", "x fsync", "entries/fsync"]));
+    console.log(row(["entry", "inflight", "entries", "entries/s", "MB/s", "p50 ms", "p99 ms", "x fsync", "entries/fsync", "cpu us/entry"]));
     for (const r of results) {
       console.log(row([
         r.entryBytes >= 1024 ? `${r.entryBytes / 1024} KiB` : `${r.entryBytes} B`, r.inflight, r.entries,
         r.entriesPerSec.toFixed(0), r.mbPerSec.toFixed(2), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2),
-        (r.entriesPerSec / fsyncPerSec).toFixed(2), r.entriesPerSync.toFixed(1),
+        (r.entriesPerSec / fsyncPerSec).toFixed(2), r.entriesPerSync.toFixed(1), r.cpuUsPerEntry.toFixed(1),
       ]));
     }
     for (const line of summaryLines(results, fsyncPerSec)) console.log(line);
