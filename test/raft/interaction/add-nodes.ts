@@ -1,5 +1,6 @@
 /**
- * `add-nodes N [pre-vote=B] [check-quorum=B] [election=T] [heartbeat=T] [inflight=N] [seed=S]
+ * `add-nodes N [pre-vote=B] [check-quorum=B] [election=T] [heartbeat=T] [inflight=N]
+ * [append-bytes=B] [seed=S]
  * [<node>.log=1,1,2 <node>.term=T <node>.commit=I]`: creates voters n1..nN. A node given a log
  * starts as if restored from a disk holding entries with those terms (payload "e<index>@<term>").
  */
@@ -10,7 +11,7 @@ import type { CommandArgs } from "./datadriven";
 import type { InteractionEnv } from "./env";
 import { statusLines } from "./status";
 
-const CLUSTER_OPTIONS = new Set(["pre-vote", "check-quorum", "election", "heartbeat", "inflight", "seed"]);
+const CLUSTER_OPTIONS = new Set(["pre-vote", "check-quorum", "election", "heartbeat", "inflight", "append-bytes", "seed"]);
 const NODE_OPTION = /^n\d+\.(log|term|commit)$/;
 
 /** handleAddNodes runs `add-nodes`. */
@@ -38,6 +39,7 @@ export function handleAddNodes(env: InteractionEnv, args: CommandArgs): string[]
       electionTimeoutTicks: intOption(args, "election", 10),
       heartbeatIntervalTicks: intOption(args, "heartbeat", 1),
       inflightAppendsMax: intOption(args, "inflight", 64),
+      appendBytesMax: intOption(args, "append-bytes", 1024 * 1024),
     },
   });
   for (const id of ids) env.net.process(id);

@@ -18,6 +18,7 @@ import { handleStabilize } from "./stabilize";
 import { handleStatus } from "./status";
 import { handleTick } from "./tick";
 import { handleTransferLeader } from "./transfer-leader";
+import { handleWipe } from "./wipe";
 
 /** CommandHandler runs one command against the env and returns its output lines. */
 export type CommandHandler = (env: InteractionEnv, args: CommandArgs) => string[];
@@ -41,6 +42,7 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ["status", handleStatus],
   ["tick", handleTick],
   ["transfer-leader", handleTransferLeader],
+  ["wipe", handleWipe],
 ]);
 
 /** runCommand dispatches one parsed command line. */

@@ -65,23 +65,34 @@ export class InteractionEnv {
     return [`> ${id} ready`, ...formatReady(rd).map((line) => `  ${line}`)];
   }
 
-  /** deliver hands every queued message accepted by `select` to its target, in queue order. */
-  deliver(select: (message: Message) => boolean, verbose: boolean): string[] {
+  /**
+   * deliver hands every queued message accepted by `select` to its target, in queue order
+   * (newest first when `reverse`, which is how a scenario reorders the network).
+   */
+  deliver(select: (message: Message) => boolean, verbose: boolean, reverse = false): string[] {
+    const chosen = this.net.queue.filter(select);
+    if (reverse) chosen.reverse();
     const lines: string[] = [];
-    let position = 0;
-    // Bounded: each iteration removes a message or moves past one.
-    while (position < this.net.queue.length) {
-      const message = this.net.queue[position];
-      if (message === undefined || !select(message)) {
-        position += 1;
-        continue;
-      }
+    for (const message of chosen) {
       const passes = this.passes(message);
-      this.net.deliverAt(position);
+      this.net.deliverAt(this.net.queue.indexOf(message));
       if (!passes) lines.push(`dropped ${formatMessage(message)}`);
       else if (verbose) lines.push(formatMessage(message));
     }
     return lines;
+  }
+
+  /** drop loses every queued message accepted by `select`. */
+  drop(select: (message: Message) => boolean): string[] {
+    const chosen = this.net.queue.filter(select);
+    for (const message of chosen) this.net.dropAt(this.net.queue.indexOf(message));
+    return chosen.map((message) => `dropped ${formatMessage(message)}`);
+  }
+
+  /** wipe replaces `id` by a fresh node with an empty disk (lost storage). */
+  wipe(id: NodeId): void {
+    this.down.delete(id);
+    this.net.wipe(id);
   }
 
   /** stabilize processes and delivers until no node has work and no message is queued. */
