@@ -181,18 +181,21 @@ async function main(): Promise<void> {
     // The disk may be shared and its fsync rate drift, so it is probed before and after the
     // cluster cases and the ratio uses the mean of both probes.
     const fsyncBeforePerSec = measureFsyncRate(root);
-    const nodes = await startCluster(root);
-    const leader = await waitForLeader(nodes);
     const results: CaseResult[] = [];
     for (const entryBytes of args.sizesBytes) {
+      // A fresh cluster (and data directories) per entry size: LevelDB's compaction debt from
+      // hundreds of MB written by one size would otherwise slow the next one, and the table
+      // would depend on the order of the cases.
+      const nodes = await startCluster(join(root, `entries-${entryBytes}`));
+      const leader = await waitForLeader(nodes);
       for (const inflight of args.inflightCounts) {
         const r = await runCase(leader, entryBytes, inflight, args.caseDurationMs);
         results.push(r);
         console.log(`  ${r.entryBytes} B x ${inflight} in flight: ${r.entriesPerSec.toFixed(0)} entries/s`);
       }
+      await Promise.all(nodes.map((n) => request(n, { cmd: "stop" })));
+      await Promise.all(nodes.map((n) => n.worker.terminate()));
     }
-    await Promise.all(nodes.map((n) => request(n, { cmd: "stop" })));
-    await Promise.all(nodes.map((n) => n.worker.terminate()));
     const fsyncAfterPerSec = measureFsyncRate(root);
     const fsyncPerSec = (fsyncBeforePerSec + fsyncAfterPerSec) / 2;
     console.log(
