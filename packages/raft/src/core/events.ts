@@ -140,7 +140,7 @@ export interface LogLossDetectedEvent extends EventBase {
   readonly lastIndex: LogIndex;
   readonly leaderCommit: LogIndex;
 }
-/** MatchResetEvent: the leader lowered a follower's match after a rejection below it. */
+/** MatchResetEvent: the leader lowered a follower's match after that follower's loss notice (`logLoss`). */
 export interface MatchResetEvent extends EventBase {
   readonly kind: K["MatchReset"];
   readonly peer: NodeId;

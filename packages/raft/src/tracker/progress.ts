@@ -87,7 +87,7 @@ export class Progress {
 
   /**
    * resetMatch lowers the match to `index` and probes from there: the follower no longer holds
-   * what it acknowledged (lost storage), or a stale rejection overtook later acknowledgements.
+   * what it acknowledged (lost storage), as its loss notice (`logLoss`) said.
    * Lowering a match only under-counts replicas, so it never makes anything commit.
    */
   resetMatch(index: number): void {
