@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
 import { MessageType, type AppendMessage } from "../src/core/messages";
 import { decodeEntries, encodeEntries } from "../src/transport/entries-codec";
-import { parseEnvelope, wireBody } from "../src/transport/wire";
+import { FrameDecoder, encodeFrame } from "../src/transport/framing";
+import { encodeEnvelopeFrame, parseEnvelope, wireBody } from "../src/transport/wire";
 
 function entry(index: number, term: number, data: number[], kind: EntryKind = EntryKind.Normal): Entry {
   return { index, term, kind, data: Uint8Array.from(data) };
@@ -64,5 +65,26 @@ describe("transport - append entries blob", () => {
     const heartbeat = { k: 2 as const, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 3, commit: 4 } };
     expect(wireBody(heartbeat)).toBe(heartbeat);
     expect(parseEnvelope({ k: 2, msg: { ...msg, prevIndex: -1, entries: new Uint8Array(0) } })).toBe("append.prevIndex invalid");
+  });
+
+  it("the written frame splices the blob in uncopied and decodes exactly as the wire body", () => {
+    const msg: AppendMessage = {
+      type: MessageType.Append, from: "n1", to: "n2", term: 7, prevIndex: 40, prevTerm: 6, commit: 39,
+      entries: [entry(41, 7, [5, 6, 7]), entry(42, 7, new Array<number>(300).fill(9))],
+    };
+    const pieces = encodeEnvelopeFrame({ k: 2, msg });
+    expect(pieces).toHaveLength(2);
+    expect(pieces[1]).toBe(encodeEntries(msg.entries));
+    const frame = Buffer.concat(pieces);
+    expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
+    const decoder = new FrameDecoder(1 << 20);
+    decoder.push(frame);
+    const body = decoder.next() as { k: number; msg: Record<string, unknown> };
+    const expected = wireBody({ k: 2, msg }) as { k: number; msg: Record<string, unknown> };
+    expect({ ...body.msg, entries: [...(body.msg.entries as Uint8Array)] })
+      .toEqual({ ...expected.msg, entries: [...(expected.msg.entries as Uint8Array)] });
+    expect(decoder.next()).toBeUndefined();
+    const heartbeat = { k: 2 as const, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 7, commit: 39 } };
+    expect(encodeEnvelopeFrame(heartbeat)).toEqual([encodeFrame(heartbeat)]);
   });
 });

@@ -12,7 +12,7 @@ import {
   OUTBOUND_BUFFERED_BYTES_MAX, RECONNECT_BACKOFF_MS_MAX, RECONNECT_BACKOFF_MS_MIN, SNAPSHOT_SEND_BUFFERED_BYTES_MAX,
   TRANSPORT_PROTOCOL_VERSION,
 } from "./limits";
-import { FrameKind, handshakeProof, wireBody, type Envelope, type HelloFrame } from "./wire";
+import { FrameKind, encodeEnvelopeFrame, handshakeProof, type Envelope, type HelloFrame } from "./wire";
 
 /** PeerAddress is where a peer listens. */
 export interface PeerAddress {
@@ -56,7 +56,15 @@ export class OutboundPeer {
     const socket = this.socket;
     if (!this.ready || socket === null) return false;
     if (socket.writableLength > OUTBOUND_BUFFERED_BYTES_MAX) return false;
-    socket.write(encodeFrame(wireBody(envelope)));
+    const pieces = encodeEnvelopeFrame(envelope);
+    if (pieces.length === 1) {
+      socket.write(pieces[0]!);
+      return true;
+    }
+    // One writev for the pieces of a frame.
+    socket.cork();
+    for (const piece of pieces) socket.write(piece);
+    socket.uncork();
     return true;
   }
 

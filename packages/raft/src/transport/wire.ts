@@ -9,6 +9,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { EntryKind, type Entry, type NodeId, type SnapshotMeta } from "../core/types";
 import { MessageType, type Message, type SnapshotMessage } from "../core/messages";
 import { decodeEntries, encodeEntries } from "./entries-codec";
+import { EMPTY_BIN_PLACEHOLDER, encodeFrame, encodeFrameWithBlob } from "./framing";
 import { HANDSHAKE_NAME_BYTES_MAX, TRANSPORT_PROTOCOL_VERSION } from "./limits";
 
 /** FrameKind names each frame body. */
@@ -85,6 +86,17 @@ export function parseHello(body: unknown): HelloFrame | string {
 export function wireBody(envelope: Envelope): unknown {
   if (envelope.k !== FrameKind.Raft || envelope.msg.type !== MessageType.Append) return envelope;
   return { k: envelope.k, msg: { ...envelope.msg, entries: encodeEntries(envelope.msg.entries) } };
+}
+
+/**
+ * encodeEnvelopeFrame returns the wire bytes of `envelope` as pieces to write in order (one
+ * writev): the frame of wireBody(envelope), with an Append's entry blob written as is.
+ */
+export function encodeEnvelopeFrame(envelope: Envelope): Uint8Array[] {
+  if (envelope.k !== FrameKind.Raft || envelope.msg.type !== MessageType.Append) return [encodeFrame(envelope)];
+  const { entries, ...rest } = envelope.msg;
+  // `entries` packs last (the last key of the last map), where the blob is spliced in.
+  return encodeFrameWithBlob({ k: envelope.k, msg: { ...rest, entries: EMPTY_BIN_PLACEHOLDER } }, encodeEntries(entries));
 }
 
 /** parseEnvelope returns a validated envelope or a reason why the body is malformed. */
