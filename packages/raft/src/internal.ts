@@ -1,3 +1,5 @@
 /** Internal entry point for tests and sibling packages: the public API plus codec internals. */
 export * from "./index";
-export { logKey, hardKey, snapKey, META_KEY, printKey, encodeEntry, decodeEntry } from "./storage/codec";
+export {
+  segmentKey, segmentKeyRange, hardKey, snapKey, META_KEY, printKey, encodeSegment, decodeSegment,
+} from "./storage/codec";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
 import { pino, type Logger } from "pino";
+import { segmentKeyRange } from "../src/internal";
 
 /** tempDir creates a fresh directory under the OS temp dir. */
 export async function tempDir(prefix: string): Promise<string> {
@@ -49,4 +50,23 @@ export async function flipByte(dir: string, key: Uint8Array, offset: number): Pr
 /** bytes makes a Uint8Array from a string. */
 export function bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
+}
+
+/** storedLogSegments opens a closed LevelDB directly and lists its log segment keys in order. */
+export async function storedLogSegments(dir: string): Promise<Uint8Array[]> {
+  const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+  await db.open();
+  const keys: Uint8Array[] = [];
+  for await (const key of db.keys({ gte: Uint8Array.of(0x4c), lt: Uint8Array.of(0x4d) })) keys.push(Uint8Array.from(key));
+  await db.close();
+  return keys;
+}
+
+/** segmentHolding returns the key of the stored log segment that holds `index` (closed LevelDB). */
+export async function segmentHolding(dir: string, index: number): Promise<Uint8Array> {
+  for (const key of await storedLogSegments(dir)) {
+    const { first, last } = segmentKeyRange(key);
+    if (first <= index && index <= last) return key;
+  }
+  throw new Error(`no stored log segment holds index ${index}`);
 }

@@ -3,8 +3,10 @@
  * logged, the untrusted part dropped, and the node repaired from the leader with nothing lost.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { RaftNode, RaftStorage, StorageCorruptionError, hardKey, logKey, snapKey } from "../src/internal";
-import { capturingLogger, flipByte, removeDir, tempDir } from "./helpers";
+import {
+  RaftNode, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKeyRange, snapKey,
+} from "../src/internal";
+import { capturingLogger, flipByte, removeDir, segmentHolding, tempDir } from "./helpers";
 import { TestCluster, proposeAll } from "./node-cluster";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
@@ -25,17 +27,19 @@ describe("raft node - checksum corruption", () => {
     const victim = cluster.ids.find((id) => id !== leader.id)!;
     const valuesBefore = [...cluster.sm(victim).values];
     await cluster.stopNode(victim, "stop");
-    await flipByte(cluster.dirs.get(victim)!, logKey(150), 11);
+    const segment = await segmentHolding(cluster.dirs.get(victim)!, 150);
+    const { first } = segmentKeyRange(segment);
+    await flipByte(cluster.dirs.get(victim)!, segment, 11);
 
     const { logger, records } = capturingLogger();
     const node = await cluster.open(victim, logger);
     const detected = records.find((r) => r.msg.startsWith("raft storage: checksum failure detected"));
-    expect(detected).toMatchObject({ level: 50, key: "L/150", repairTargetIndex: lastIndex });
+    expect(detected).toMatchObject({ level: 50, key: printKey(segment), repairTargetIndex: lastIndex });
     expect(String(detected!.reason)).toMatch(/^crc32c mismatch/);
     const early = node.status();
     expect(early.repairing).toBe(true);
-    expect(early.lastIndex).toBeLessThanOrEqual(149);
-    expect(early.commit).toBeLessThanOrEqual(149);
+    expect(early.lastIndex).toBe(first - 1);
+    expect(early.commit).toBeLessThanOrEqual(first - 1);
 
     await waitFor(() => !node.status().repairing, "repair complete", 10_000);
     await cluster.waitApplied(lastIndex);
@@ -55,7 +59,7 @@ describe("raft node - checksum corruption", () => {
     await cluster.waitApplied(Math.max(...indexes));
     const [victim, other] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
     for (const id of cluster.ids) await cluster.stopNode(id, "stop");
-    await flipByte(cluster.dirs.get(victim)!, logKey(100), 11);
+    await flipByte(cluster.dirs.get(victim)!, await segmentHolding(cluster.dirs.get(victim)!, 100), 11);
 
     const { logger, records } = capturingLogger();
     await cluster.open(victim, logger);

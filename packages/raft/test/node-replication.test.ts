@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { NotLeaderError, Role, type LeaderChange } from "../src/internal";
 import { TestCluster, proposeAll } from "./node-cluster";
+import { waitFor } from "./transport-helpers";
 
 let cluster: TestCluster | null = null;
 afterEach(async () => {
@@ -42,6 +43,12 @@ describe("raft node - election and replication", () => {
       expect(cluster.sm(id).values.length).toBe(10_000);
       expect([...cluster.sm(id).values].sort()).toEqual(expected);
     }
+    // Applied everywhere means committed, but the last acknowledgement (or the leader's own
+    // advance) may still be on its way to the leader's progress tracker.
+    await waitFor(() => {
+      const now = leader.status();
+      return cluster!.ids.every((peer) => now.peers[peer]!.match === now.lastIndex);
+    }, "every member's match to reach the last index");
     const st = leader.status();
     for (const peer of cluster.ids) {
       expect(st.peers[peer]!.match).toBe(st.lastIndex);

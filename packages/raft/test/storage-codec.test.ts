@@ -1,35 +1,54 @@
-/** Storage codec tests: the exact bytes of log keys and entry records, and their round trip. */
+/** Storage codec tests: the exact bytes of log segment keys and records, and their round trip. */
 import { crc32c } from "@node-rs/crc32";
 import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { decodeEntry, encodeEntry, logKey } from "../src/internal";
+import { decodeSegment, encodeSegment, printKey, segmentKey, segmentKeyRange } from "../src/internal";
 
-describe("storage codec - log records", () => {
-  it("logKey is 'L' + u64 big-endian, also above 2^32", () => {
-    expect([...logKey(1)]).toEqual([0x4c, 0, 0, 0, 0, 0, 0, 0, 1]);
-    expect([...logKey(0x1_0203_0405)]).toEqual([0x4c, 0, 0, 0, 1, 2, 3, 4, 5]);
-    expect([...logKey(Number.MAX_SAFE_INTEGER)]).toEqual([0x4c, 0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
-    expect(() => logKey(-1)).toThrow("value -1 is not a non-negative safe integer");
-    expect(() => logKey(1.5)).toThrow("value 1.5 is not a non-negative safe integer");
+describe("storage codec - log segments", () => {
+  it("segmentKey is 'L' + u64 big-endian first + u64 big-endian last, also above 2^32", () => {
+    expect([...segmentKey(1, 2)]).toEqual([0x4c, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2]);
+    const high = segmentKey(0x1_0203_0405, Number.MAX_SAFE_INTEGER);
+    expect([...high]).toEqual([0x4c, 0, 0, 0, 1, 2, 3, 4, 5, 0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    expect(segmentKeyRange(high)).toEqual({ first: 0x1_0203_0405, last: Number.MAX_SAFE_INTEGER });
+    expect(printKey(segmentKey(7, 9))).toBe("L/7-9");
+    expect(() => segmentKey(-1, 3)).toThrow("value -1 is not a non-negative safe integer");
+    expect(() => segmentKey(1.5, 3)).toThrow("value 1.5 is not a non-negative safe integer");
+    expect(() => segmentKey(4, 3)).toThrow("segment 4..3 is empty");
+    expect(() => segmentKeyRange(Uint8Array.of(0x4c, 1))).toThrow("not a log segment key");
   });
 
-  it("an entry record is crc32c(key ‖ body) ‖ u64 term ‖ u8 kind ‖ data, and decodes back", () => {
-    const entry: Entry = { index: 0x1_0000_0007, term: 0x2_0000_0003, kind: EntryKind.Normal, data: Uint8Array.of(9, 8, 7) };
-    const key = logKey(entry.index);
-    const value = encodeEntry(entry, key);
-    const body = [0, 0, 0, 2, 0, 0, 0, 3, EntryKind.Normal, 9, 8, 7];
+  it("a segment is crc32c(key ‖ body) ‖ (u64 term ‖ u8 kind ‖ u32 length ‖ data) per entry, and decodes back", () => {
+    const entries: Entry[] = [
+      { index: 0x1_0000_0007, term: 0x2_0000_0003, kind: EntryKind.Normal, data: Uint8Array.of(9, 8, 7) },
+      { index: 0x1_0000_0008, term: 0x2_0000_0004, kind: EntryKind.Noop, data: new Uint8Array(0) },
+    ];
+    const key = segmentKey(0x1_0000_0007, 0x1_0000_0008);
+    const value = encodeSegment(entries, 0, 1, key);
+    const body = [
+      0, 0, 0, 2, 0, 0, 0, 3, EntryKind.Normal, 0, 0, 0, 3, 9, 8, 7,
+      0, 0, 0, 2, 0, 0, 0, 4, EntryKind.Noop, 0, 0, 0, 0,
+    ];
     expect([...value.subarray(4)]).toEqual(body);
     const crc = crc32c(Buffer.from(body), crc32c(Buffer.from(key)));
     expect([...value.subarray(0, 4)]).toEqual([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff]);
-    expect(decodeEntry(key, value)).toEqual(entry);
+    expect(decodeSegment(key, value)).toEqual(entries);
+    expect(decodeSegment(segmentKey(0x1_0000_0007, 0x1_0000_0007), encodeSegment(entries, 0, 0, segmentKey(0x1_0000_0007, 0x1_0000_0007))))
+      .toEqual([entries[0]]);
   });
 
-  it("a record decoded under another key fails its checksum; an empty no-op round-trips", () => {
-    const noop: Entry = { index: 5, term: 1, kind: EntryKind.Noop, data: new Uint8Array(0) };
-    const value = encodeEntry(noop, logKey(5));
-    expect(value.length).toBe(4 + 9);
-    expect(decodeEntry(logKey(5), value)).toEqual(noop);
-    expect(decodeEntry(logKey(6), value)).toMatch(/^crc32c mismatch \(stored \d+, computed \d+\)$/);
-    expect(() => encodeEntry({ ...noop, term: -2 }, logKey(5))).toThrow("value -2 is not a non-negative safe integer");
+  it("a segment decoded under another key fails its checksum; wrong shapes are named", () => {
+    const noop = (index: number): Entry => ({ index, term: 1, kind: EntryKind.Noop, data: new Uint8Array(0) });
+    const key = segmentKey(5, 6);
+    const value = encodeSegment([noop(5), noop(6)], 0, 1, key);
+    expect(value.length).toBe(4 + 2 * 13);
+    expect(decodeSegment(segmentKey(5, 7), value)).toMatch(/^crc32c mismatch \(stored \d+, computed \d+\)$/);
+    // Sealed correctly but with one entry fewer than its key names, or one more.
+    const short = encodeSegment([noop(5)], 0, 0, key);
+    expect(decodeSegment(key, short)).toBe("segment ends before the header of entry 6");
+    const long = encodeSegment([noop(5), noop(6), noop(7)], 0, 2, key);
+    expect(decodeSegment(key, long)).toBe("13 bytes after entry 6");
+    const badKind = encodeSegment([noop(5), { ...noop(6), kind: 9 as EntryKind }], 0, 1, key);
+    expect(decodeSegment(key, badKind)).toBe("entry 6: unknown kind 9");
+    expect(() => encodeSegment([{ ...noop(5), term: -2 }], 0, 0, segmentKey(5, 5))).toThrow("value -2 is not a non-negative safe integer");
   });
 });

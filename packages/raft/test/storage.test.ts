@@ -1,8 +1,10 @@
 /** Storage tests: checksummed LevelDB log, hard state, snapshots, truncation and corruption. */
 import { afterEach, describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { META_KEY, RaftStorage, StorageCorruptionError, hardKey, logKey, type StoredSnapshot } from "../src/internal";
-import { bytes, flipByte, removeDir, tempDir } from "./helpers";
+import {
+  META_KEY, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKey, type StoredSnapshot,
+} from "../src/internal";
+import { bytes, flipByte, removeDir, storedLogSegments, tempDir } from "./helpers";
 
 const dirs: string[] = [];
 async function freshDir(): Promise<string> {
@@ -57,13 +59,50 @@ describe("storage - durable log", () => {
     expect(loaded.entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 1], [3, 1], [4, 2]]);
     expect(Buffer.from(loaded.entries[3]!.data).toString()).toBe("new4");
     await storage.close();
+    // The cut segment was rewritten with its entries below the cut; the new entry has its own.
+    expect((await storedLogSegments(dir)).map(printKey)).toEqual(["L/1-3", "L/4-4"]);
+  });
+
+  it("an overwrite at a segment boundary deletes the segments above; a cut at a segment's first drops it", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 3, 1) });
+    await s.persist({ ...none, entries: entries(4, 6, 1) });
+    await s.persist({ ...none, entries: entries(7, 9, 1) });
+    await s.persist({ ...none, entries: entries(4, 5, 2) });
+    expect(s.storedRange()).toEqual({ first: 1, last: 5 });
+    await s.persist({ ...none, entries: entries(6, 6, 2) });
+    await s.persist({ ...none, entries: entries(2, 2, 3) });
+    await s.close();
+    expect((await storedLogSegments(dir)).map(printKey)).toEqual(["L/1-1", "L/2-2"]);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 3]]);
+    expect(loaded.corruptions).toEqual([]);
+    await storage.close();
+  });
+
+  it("a Ready's entries are one segment up to LOG_SEGMENT_BYTES_MAX; a larger run is split", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    const big = (index: number): Entry => ({ index, term: 1, kind: EntryKind.Normal, data: new Uint8Array(400 * 1024).fill(index) });
+    await s.persist({ ...none, entries: [1, 2, 3, 4, 5].map(big) });
+    await s.persist({ ...none, entries: entries(6, 105, 1) });
+    await s.close();
+    expect((await storedLogSegments(dir)).map(printKey)).toEqual(["L/1-2", "L/3-4", "L/5-5", "L/6-105"]);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => e.index)).toEqual(Array.from({ length: 105 }, (_, i) => i + 1));
+    expect(loaded.entries[4]!.data).toEqual(new Uint8Array(400 * 1024).fill(5));
+    await storage.close();
   });
 
   it("compaction deletes entries and a snapshot's chunks stream back with checksums", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);
     await s.load();
-    await s.persist({ ...none, entries: entries(1, 10, 1) });
+    await s.persist({ ...none, entries: entries(1, 5, 1) });
+    await s.persist({ ...none, entries: entries(6, 10, 1) });
     const gen = s.allocateGeneration();
     await s.writeChunk(gen, 0, bytes("abc"));
     await s.writeChunk(gen, 1, bytes("defg"));
@@ -79,13 +118,34 @@ describe("storage - durable log", () => {
     for await (const chunk of storage.readChunks(snap)) chunks.push(Buffer.from(chunk).toString());
     expect(chunks).toEqual(["abc", "defg"]);
     await storage.close();
+    expect((await storedLogSegments(dir)).map(printKey)).toEqual(["L/6-10"]);
+  });
+
+  it("compaction keeps a segment reaching above the compaction point; load skips its compacted entries", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 10, 1) });
+    const gen = s.allocateGeneration();
+    await s.writeChunk(gen, 0, bytes("abc"));
+    await s.saveSnapshot({ meta: { index: 7, term: 1, peers: ["n1"] }, gen, chunks: 1, bytes: 3 });
+    await s.persist({ ...none, entries: [], compactedThrough: 5 });
+    await s.persist({ ...none, entries: entries(11, 12, 1) });
+    await s.persist({ ...none, entries: [], compactedThrough: 7 });
+    await s.close();
+    expect((await storedLogSegments(dir)).map(printKey)).toEqual(["L/1-10", "L/11-12"]);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => e.index)).toEqual([8, 9, 10, 11, 12]);
+    expect(storage.storedRange()).toEqual({ first: 1, last: 12 });
+    await storage.close();
   });
 
   it("a failed background compaction fails the next persist and close, and loses no entry", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);
     await s.load();
-    await s.persist({ ...none, entries: entries(1, 10, 1) });
+    await s.persist({ ...none, entries: entries(1, 5, 1) });
+    await s.persist({ ...none, entries: entries(6, 10, 1) });
     // The range delete runs in the background; make LevelDB's clear fail as a dying disk would.
     const db = (s as unknown as { db: { clear: (range: unknown) => Promise<void> } }).db;
     db.clear = () => Promise.reject(new Error("clear failed: disk gone"));
@@ -165,14 +225,15 @@ describe("storage - checksums", () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);
     await s.load();
-    await s.persist({ ...none, entries: entries(1, 10, 2), hardState: { term: 2, vote: "n2", commit: 9 } });
+    await s.persist({ ...none, entries: entries(1, 5, 2), hardState: { term: 2, vote: "n2", commit: 4 } });
+    await s.persist({ ...none, entries: entries(6, 10, 2), hardState: { term: 2, vote: "n2", commit: 9 } });
     await s.close();
-    await flipByte(dir, logKey(6), 12);
+    await flipByte(dir, segmentKey(6, 10), 12);
     const { storage, loaded } = await reopen(dir);
     expect(loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5]);
     expect(loaded.hardState).toEqual({ term: 2, vote: "n2", commit: 5 });
     expect(loaded.corruptions).toHaveLength(1);
-    expect(loaded.corruptions[0]!.key).toBe("L/6");
+    expect(loaded.corruptions[0]!.key).toBe("L/6-10");
     expect(loaded.corruptions[0]!.reason).toMatch(/^crc32c mismatch/);
     expect(loaded.corruptions[0]!.repairTargetIndex).toBe(10);
     expect(storage.storedRange()).toEqual({ first: 1, last: 5 });
@@ -205,7 +266,8 @@ describe("storage - checksums", () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);
     await s.load();
-    await s.persist({ ...none, entries: entries(1, 12, 1), hardState: { term: 1, vote: "n1", commit: 12 } });
+    await s.persist({ ...none, entries: entries(1, 10, 1) });
+    await s.persist({ ...none, entries: entries(11, 12, 1), hardState: { term: 1, vote: "n1", commit: 12 } });
     const gen = s.allocateGeneration();
     await s.writeChunk(gen, 0, bytes("state"));
     await s.saveSnapshot({ meta: { index: 10, term: 1, peers: ["n1"] }, gen, chunks: 1, bytes: 5 });
@@ -216,7 +278,7 @@ describe("storage - checksums", () => {
     expect(loaded.snapshot).toBeNull();
     expect(loaded.entries).toEqual([]);
     expect(loaded.hardState).toEqual({ term: 1, vote: "n1", commit: 0 });
-    expect(loaded.corruptions.map((c) => [c.key, c.repairTargetIndex])).toEqual([["M/", 12], ["L/11", 12]]);
+    expect(loaded.corruptions.map((c) => [c.key, c.repairTargetIndex])).toEqual([["M/", 12], ["L/11-12", 12]]);
     expect(loaded.corruptions[1]!.reason).toBe("gap: expected index 1");
     expect(storage.storedRange()).toEqual({ first: 0, last: 0 });
     await storage.close();

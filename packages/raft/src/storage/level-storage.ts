@@ -7,22 +7,36 @@
  * without sync; the next synced batch (which records the snapshot meta) makes them durable too,
  * because LevelDB's write-ahead log is sequential.
  *
- * Corruption (design.md §5): `load` checks every record's CRC32C. A bad log record truncates the
+ * Corruption (design.md §5): `load` checks every record's CRC32C. A bad log segment truncates the
  * log to just before it (nothing above is trusted) and is reported so the node can refuse to act
  * as up-to-date until the leader has repaired it.
+ *
+ * The log is a run of non-overlapping segment records (see codec.ts), one per Ready's entries,
+ * whose index ranges are kept in memory (`segments`) so that truncation and compaction know
+ * their keys without scanning.
  */
 import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
-  KeyPrefix, META_KEY, type StoredSnapshot, decodeEntry, decodeHardState, decodeMeta, encodeChunk,
-  encodeEntry, encodeHardState, encodeMeta, hardKey, logKey, logKeyIndex, printKey, snapKey,
+  KeyPrefix, META_KEY, SEGMENT_ENTRY_HEADER_BYTES, type StoredSnapshot, decodeHardState, decodeMeta, decodeSegment,
+  encodeChunk, encodeHardState, encodeMeta, encodeSegment, hardKey, printKey, segmentKey, segmentKeyRange, snapKey,
   snapKeyGen, unseal,
 } from "./codec";
 import { StorageCorruptionError } from "./errors";
-import { DELETE_BATCH_KEYS_MAX, LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
+import {
+  DELETE_BATCH_KEYS_MAX, LEVEL_WRITE_BUFFER_BYTES, LOG_SEGMENT_BYTES_MAX, SNAPSHOT_CHUNKS_MAX,
+} from "./limits";
 
 type Db = Level<Uint8Array, Uint8Array>;
 type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+/** Segment: the index range of one stored log segment record (its key is segmentKey(first, last)). */
+interface Segment {
+  readonly first: LogIndex;
+  readonly last: LogIndex;
+}
+
+const LOG_KEYS = { gte: Uint8Array.of(KeyPrefix.Log), lt: Uint8Array.of(KeyPrefix.Log + 1) } as const;
 
 /** CorruptionReport says what `load` found broken and how far the node must be repaired. */
 export interface CorruptionReport {
@@ -56,9 +70,11 @@ const EMPTY_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 export class RaftStorage {
   readonly dir: string;
   private readonly db: Db;
-  /** Invariant: firstIndex === 0 iff the stored log is empty; else firstIndex <= lastIndex. */
-  private firstIndex: LogIndex = 0;
-  private lastIndex: LogIndex = 0;
+  /**
+   * segments: the stored log segments in index order. Invariant: contiguous and non-overlapping
+   * (each first is the previous last + 1); the first may reach at or below the snapshot index.
+   */
+  private segments: Segment[] = [];
   private current: StoredSnapshot | null = null;
   private nextGen = 1;
   /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
@@ -98,9 +114,20 @@ export class RaftStorage {
     return { lastIndex: this.durableLastIndex, term: this.syncedTerm, vote: this.syncedVote };
   }
 
-  /** storedRange returns the first and last stored log index (0, 0 when empty). */
+  /**
+   * storedRange returns the first and last stored log index (0, 0 when empty). Compaction deletes
+   * whole segments, so the first may lie at or below the snapshot index.
+   */
   storedRange(): { first: LogIndex; last: LogIndex } {
     return { first: this.firstIndex, last: this.lastIndex };
+  }
+
+  private get firstIndex(): LogIndex {
+    return this.segments[0]?.first ?? 0;
+  }
+
+  private get lastIndex(): LogIndex {
+    return this.segments.at(-1)?.last ?? 0;
   }
 
   /** load reads and checks everything; it truncates the log at the first bad record. */
@@ -177,41 +204,48 @@ export class RaftStorage {
     const entries: Entry[] = [];
     let bad: { key: Uint8Array; reason: string } | null = null;
     let maxSeen = 0;
-    this.firstIndex = 0;
-    for await (const [key, value] of this.db.iterator({ gte: logKey(0), lt: Uint8Array.of(KeyPrefix.Log + 1) })) {
-      const index = logKeyIndex(key);
-      maxSeen = index;
-      if (this.firstIndex === 0) this.firstIndex = index;
-      if (bad !== null || index <= snapIndex) continue;
-      const expected = entries.length === 0 ? snapIndex + 1 : entries[entries.length - 1]!.index + 1;
-      const decoded = decodeEntry(key, value);
-      if (typeof decoded === "string") bad = { key, reason: decoded };
-      else if (index !== expected) bad = { key, reason: `gap: expected index ${expected}` };
-      else entries.push(decoded);
+    this.segments = [];
+    for await (const [key, value] of this.db.iterator(LOG_KEYS)) {
+      const segment = segmentKeyRange(key);
+      maxSeen = Math.max(maxSeen, segment.last);
+      if (bad !== null) continue;
+      const reason = this.loadSegment(key, value, segment, snapIndex, entries);
+      if (reason === null) this.segments.push(segment);
+      else bad = { key, reason };
     }
-    this.lastIndex = maxSeen;
     if (bad !== null) {
-      const badIndex = logKeyIndex(bad.key);
       corruptions.push({
         key: printKey(bad.key), reason: bad.reason, repairTargetIndex: Math.max(maxSeen, storedCommit),
       });
-      await this.deleteLogFrom(Math.min(badIndex, entries.length === 0 ? snapIndex + 1 : badIndex));
+      await this.deleteLogFrom(segmentKeyRange(bad.key).first);
     }
     return entries;
   }
 
-  /** deleteLogFrom removes every stored entry >= `from` (one synced batch). */
+  /**
+   * loadSegment checks one stored segment and appends its entries above the snapshot index to
+   * `entries`; it returns why the segment cannot be trusted, or null.
+   */
+  private loadSegment(key: Uint8Array, value: Uint8Array, segment: Segment, snapIndex: LogIndex, entries: Entry[]): string | null {
+    const previous = this.segments.at(-1);
+    if (previous !== undefined && segment.first <= previous.last) return `overlaps the segment ending at ${previous.last}`;
+    if (segment.last <= snapIndex) return null; // compacted leftovers of an interrupted clear
+    const expected = entries.length === 0 ? snapIndex + 1 : entries[entries.length - 1]!.index + 1;
+    if (segment.first > expected) return `gap: expected index ${expected}`;
+    const decoded = decodeSegment(key, value);
+    if (typeof decoded === "string") return decoded;
+    for (const entry of decoded) if (entry.index > snapIndex) entries.push(entry);
+    return null;
+  }
+
+  /** deleteLogFrom removes every stored segment starting at or after `from` (one synced batch). */
   private async deleteLogFrom(from: LogIndex): Promise<void> {
     const ops: Op[] = [];
-    for await (const key of this.db.keys({ gte: logKey(from), lt: Uint8Array.of(KeyPrefix.Log + 1) })) {
+    for await (const key of this.db.keys({ gte: segmentKey(from, from), lt: LOG_KEYS.lt })) {
       ops.push({ type: "del", key });
     }
     await this.writeOps(ops, true);
-    this.lastIndex = from - 1;
-    if (this.firstIndex >= from || this.lastIndex < this.firstIndex) {
-      this.firstIndex = 0;
-      this.lastIndex = 0;
-    }
+    this.segments = this.segments.filter((segment) => segment.first < from);
   }
 
   /**
@@ -227,14 +261,12 @@ export class RaftStorage {
     let previous: StoredSnapshot | null = null;
     if (req.snapshot !== null) {
       previous = this.current;
-      this.deleteRange(ops, this.firstIndex, this.lastIndex);
-      this.firstIndex = 0;
-      this.lastIndex = 0;
+      this.deleteSegments(ops, 0);
       ops.push({ type: "put", key: META_KEY, value: encodeMeta(req.snapshot) });
       if (previous !== null && previous.gen !== req.snapshot.gen) this.deleteChunks(ops, previous);
       this.current = req.snapshot;
     }
-    this.appendOps(ops, req.entries);
+    await this.appendOps(ops, req.entries);
     if (req.compactedThrough !== null) this.scheduleCompaction(req.compactedThrough);
     // The Ready's hard state, when it has one, is the whole current hard state: the latest wins.
     if (req.hardState !== null) this.unwrittenHardState = req.hardState;
@@ -278,19 +310,54 @@ export class RaftStorage {
     await batch.write({ sync });
   }
 
-  private appendOps(ops: Op[], entries: readonly Entry[]): void {
+  /**
+   * appendOps adds the puts of `entries` as segments of at most LOG_SEGMENT_BYTES_MAX entry bytes.
+   * When they overwrite a stored suffix, the segments above go and the one they cut is rewritten
+   * with only its entries below the cut (read back: overwrites happen only on leader changes).
+   */
+  private async appendOps(ops: Op[], entries: readonly Entry[]): Promise<void> {
     const head = entries[0];
     if (head === undefined) return;
-    if (this.lastIndex !== 0 && head.index <= this.lastIndex) {
-      // A leader overwrote our suffix: entries >= head.index go, then the new ones are written.
-      this.deleteRange(ops, Math.max(head.index, this.firstIndex), this.lastIndex);
+    if (this.lastIndex !== 0 && head.index <= this.lastIndex) await this.truncateOps(ops, head.index);
+    let from = 0;
+    let bytes = 0;
+    for (let i = 0; i < entries.length; i++) {
+      bytes += SEGMENT_ENTRY_HEADER_BYTES + entries[i]!.data.length;
+      if (i < entries.length - 1 && bytes + SEGMENT_ENTRY_HEADER_BYTES + entries[i + 1]!.data.length <= LOG_SEGMENT_BYTES_MAX) continue;
+      const segment = { first: entries[from]!.index, last: entries[i]!.index };
+      const key = segmentKey(segment.first, segment.last);
+      ops.push({ type: "put", key, value: encodeSegment(entries, from, i, key) });
+      this.segments.push(segment);
+      from = i + 1;
+      bytes = 0;
     }
-    for (const entry of entries) {
-      const key = logKey(entry.index);
-      ops.push({ type: "put", key, value: encodeEntry(entry, key) });
+  }
+
+  /** truncateOps deletes the stored log from index `from` on, rewriting a segment it cuts. */
+  private async truncateOps(ops: Op[], from: LogIndex): Promise<void> {
+    this.deleteSegments(ops, from);
+    const cut = this.segments.at(-1);
+    if (cut === undefined || cut.last < from) return;
+    const key = segmentKey(cut.first, cut.last);
+    const value = await this.db.get(key);
+    const decoded = value === undefined ? "segment missing" : decodeSegment(key, value);
+    if (typeof decoded === "string") throw new StorageCorruptionError(printKey(key), decoded);
+    ops.push({ type: "del", key });
+    this.segments.pop();
+    const kept = decoded.filter((entry) => entry.index < from);
+    if (kept.length === 0) return;
+    const segment = { first: cut.first, last: from - 1 };
+    const keptKey = segmentKey(segment.first, segment.last);
+    ops.push({ type: "put", key: keptKey, value: encodeSegment(kept, 0, kept.length - 1, keptKey) });
+    this.segments.push(segment);
+  }
+
+  /** deleteSegments adds deletes of every segment starting at or after `from` and forgets them. */
+  private deleteSegments(ops: Op[], from: LogIndex): void {
+    while (this.segments.length > 0 && this.segments[this.segments.length - 1]!.first >= from) {
+      const segment = this.segments.pop()!;
+      ops.push({ type: "del", key: segmentKey(segment.first, segment.last) });
     }
-    if (this.firstIndex === 0 || head.index < this.firstIndex) this.firstIndex = head.index;
-    this.lastIndex = entries[entries.length - 1]!.index;
   }
 
   /**
@@ -302,24 +369,17 @@ export class RaftStorage {
    * snapshot index, so a crash mid-clear leaves only ignored leftovers (deleted next time).
    */
   private scheduleCompaction(through: LogIndex): void {
-    if (this.firstIndex === 0 || through < this.firstIndex) return;
-    const end = Math.min(through, this.lastIndex);
-    const range = { gte: logKey(this.firstIndex), lte: logKey(end) };
-    if (end >= this.lastIndex) {
-      this.firstIndex = 0;
-      this.lastIndex = 0;
-    } else {
-      this.firstIndex = end + 1;
-    }
+    let count = 0;
+    while (count < this.segments.length && this.segments[count]!.last <= through) count++;
+    if (count === 0) return;
+    const first = this.segments[0]!;
+    const last = this.segments[count - 1]!;
+    const range = { gte: segmentKey(first.first, first.last), lte: segmentKey(last.first, last.last) };
+    this.segments.splice(0, count);
     this.compaction = this.compaction.then(() => this.db.clear(range)).catch((error: unknown) => {
       // Surfaced by the next persist (and by close): the node treats it as any storage failure.
       this.compactionError ??= error as Error;
     });
-  }
-
-  private deleteRange(ops: Op[], from: LogIndex, to: LogIndex): void {
-    if (from === 0) return;
-    for (let index = from; index <= to; index++) ops.push({ type: "del", key: logKey(index) });
   }
 
   private deleteChunks(ops: Op[], snap: StoredSnapshot): void {
@@ -386,14 +446,12 @@ export class RaftStorage {
   async discardSnapshotAndLog(hardState: HardState): Promise<void> {
     const ops: Op[] = [{ type: "del", key: META_KEY }];
     if (this.current !== null) this.deleteChunks(ops, this.current);
-    this.deleteRange(ops, this.firstIndex, this.lastIndex);
+    this.deleteSegments(ops, 0);
     const kept: HardState = { term: hardState.term, vote: hardState.vote, commit: 0 };
     ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, kept) });
     ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, kept) });
     await this.writeOps(ops, true);
     this.current = null;
-    this.firstIndex = 0;
-    this.lastIndex = 0;
   }
 
   /** compactionSettled resolves once every scheduled background compaction has finished or failed. */

@@ -32,3 +32,12 @@ export const INDEX_MAX = Number.MAX_SAFE_INTEGER;
  * entries at 100 in flight went from about 2 000 to about 3 700 entries/s).
  */
 export const LEVEL_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
+
+/**
+ * LOG_SEGMENT_BYTES_MAX bounds the entry bytes of one log segment record (a segment always holds
+ * at least one entry, so one larger entry makes a segment of its own). A Ready's entries are
+ * stored as one record when they fit: one LevelDB insert per Ready instead of per entry. The bound
+ * keeps a catching-up follower's large Ready from becoming one huge value (LevelDB copies values
+ * through its memtable and compactions, and rewrites a whole segment when a suffix is cut).
+ */
+export const LOG_SEGMENT_BYTES_MAX = 1024 * 1024;
