@@ -50,5 +50,12 @@ describe("storage codec - log segments", () => {
     const badKind = encodeSegment([noop(5), { ...noop(6), kind: 9 as EntryKind }], 0, 1, key);
     expect(decodeSegment(key, badKind)).toBe("entry 6: unknown kind 9");
     expect(() => encodeSegment([{ ...noop(5), term: -2 }], 0, 0, segmentKey(5, 5))).toThrow("value -2 is not a non-negative safe integer");
+    // A length field pointing past the end, sealed with a valid checksum.
+    const one = segmentKey(5, 5);
+    const body = Buffer.from([0, 0, 0, 0, 0, 0, 0, 1, EntryKind.Normal, 0, 0, 0, 9, 1, 2]);
+    const sealed = Buffer.alloc(4 + body.length);
+    sealed.writeUInt32BE(crc32c(body, crc32c(Buffer.from(one))), 0);
+    body.copy(sealed, 4);
+    expect(decodeSegment(one, sealed)).toBe("entry 5: 9 data bytes overrun the segment");
   });
 });

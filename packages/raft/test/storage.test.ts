@@ -1,8 +1,9 @@
 /** Storage tests: checksummed LevelDB log, hard state, snapshots, truncation and corruption. */
+import { Level } from "level";
 import { afterEach, describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
 import {
-  META_KEY, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKey, type StoredSnapshot,
+  META_KEY, RaftStorage, StorageCorruptionError, encodeSegment, hardKey, printKey, segmentKey, type StoredSnapshot,
 } from "../src/internal";
 import { bytes, flipByte, removeDir, storedLogSegments, tempDir } from "./helpers";
 
@@ -80,6 +81,40 @@ describe("storage - durable log", () => {
     expect(loaded.entries.map((e) => [e.index, e.term])).toEqual([[1, 1], [2, 3]]);
     expect(loaded.corruptions).toEqual([]);
     await storage.close();
+  });
+
+  it("cutting a segment whose record is corrupt fails the persist with the segment named", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 6, 1) });
+    // Corrupt the record under the open store, as a bad disk block read back would be.
+    const db = (s as unknown as { db: { put: (k: Uint8Array, v: Uint8Array) => Promise<void> } }).db;
+    await db.put(segmentKey(1, 6), Uint8Array.of(1, 2, 3, 4, 5));
+    await expect(s.persist({ ...none, entries: [entry(4, 2)] })).rejects.toThrow(
+      /^storage record L\/1-6 is corrupt: crc32c mismatch/,
+    );
+    await s.close();
+  });
+
+  it("load refuses overlapping segments: the log is truncated before the second", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 4, 1) });
+    await s.close();
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    await db.open();
+    const key = segmentKey(3, 5);
+    await db.put(key, encodeSegment(entries(3, 5, 1), 0, 2, key));
+    await db.close();
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4]);
+    expect(loaded.corruptions.map((c) => [c.key, c.reason, c.repairTargetIndex])).toEqual([
+      ["L/3-5", "overlaps the segment ending at 4", 5],
+    ]);
+    await storage.close();
+    expect((await storedLogSegments(dir)).map(printKey)).toEqual(["L/1-4"]);
   });
 
   it("a Ready's entries are one segment up to LOG_SEGMENT_BYTES_MAX; a larger run is split", async () => {
