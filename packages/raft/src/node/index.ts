@@ -1,5 +1,6 @@
 /** Node driver of the Raft package: RaftNode and its state machine contract. */
-export { RaftNode, type LeaderChange, type NodeStatus, type PeerStatus } from "./raft-node";
+export { RaftNode } from "./raft-node";
+export type { LeaderChange, NodeStatus, PeerStatus } from "./status";
 export type { RaftNodeOptions, RaftTuning } from "./options";
 export type { StateMachine } from "./state-machine";
 export type { ProposalOutcome } from "./proposals";

@@ -1,11 +1,14 @@
 /**
- * RaftNodeOptions: everything needed to open a durable Raft node, with LAN defaults.
+ * RaftNodeOptions: everything needed to open a durable Raft node, with LAN defaults, and how they
+ * are checked and turned into the core's RaftConfig.
  */
 import type { Logger } from "pino";
-import type { RaftConfig } from "../core/config";
+import { defaultRaftConfig, type RaftConfig } from "../core/config";
+import { SeededPrng } from "../core/prng";
 import type { NodeId } from "../core/types";
 import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
+import { NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT } from "./limits";
 import type { StateMachine } from "./state-machine";
 
 /** RaftTuning: the core parameters a node may override (defaults from the core's limits.ts). */
@@ -73,4 +76,24 @@ export function validateNodeOptions(
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
     }
   }
+}
+
+/**
+ * nodeRaftConfig builds the core's RaftConfig for a node: the core defaults, the `raft` tuning,
+ * and the node's tick counts. Election jitter is seeded by `prngSeed`, else by clock and node id.
+ */
+export function nodeRaftConfig(opts: RaftNodeOptions): RaftConfig {
+  const seed = opts.prngSeed ?? (Date.now() ^ hashId(opts.id));
+  const base = defaultRaftConfig(opts.id, opts.members, new SeededPrng(seed));
+  return {
+    ...base, ...opts.raft,
+    electionTimeoutTicks: opts.electionTimeoutTicks ?? NODE_ELECTION_TIMEOUT_TICKS_DEFAULT,
+    heartbeatIntervalTicks: opts.heartbeatIntervalTicks ?? NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT,
+  };
+}
+
+function hashId(id: NodeId): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+  return h;
 }

@@ -7,18 +7,19 @@
  * Everything that arrives while a batch is being synced (proposals, appends, votes) is handed out
  * together in the next Ready: group commit. Messages leave only after the Ready that produced
  * them is durable, and entries are applied only after that too (design.md §2).
+ *
+ * Split by concern: options.ts (options and core config), status.ts (monitoring view),
+ * proposals.ts (waiting proposals), local-snapshots.ts (snapshots of our own state machine),
+ * snapshot-sender.ts / snapshot-receiver.ts (snapshot transfer), recovery.ts (start-up).
  */
 import { EventEmitter } from "node:events";
 import { pino, type Logger } from "pino";
 import { assert } from "../assert";
-import { defaultRaftConfig, type RaftConfig } from "../core/config";
 import { ProposalError } from "../core/errors";
 import { MessageType, type Message, type SnapshotMessage } from "../core/messages";
-import { SeededPrng } from "../core/prng";
-import { RaftCore, type RaftStatus } from "../core/raft";
+import { RaftCore } from "../core/raft";
 import { Role, type Ready } from "../core/state";
 import type { LogIndex, NodeId, Term } from "../core/types";
-import type { StoredSnapshot } from "../storage/codec";
 import { RaftStorage } from "../storage/level-storage";
 import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
 import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
@@ -27,48 +28,17 @@ import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
 import { FrameKind, type Envelope } from "../transport/wire";
 import { LeadershipLostError, NodeStoppedError } from "./errors";
-import {
-  NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT, FRAME_OVERHEAD_BYTES, SNAPSHOT_ENTRIES_DEFAULT,
-  SNAPSHOT_TRAILING_ENTRIES_DEFAULT, TICK_INTERVAL_MS_DEFAULT,
-} from "./limits";
-import {
-  isLeaderReplication, refusedWhileRepairing,
-} from "./message-policy";
-import { validateNodeOptions, type RaftNodeOptions } from "./options";
+import { FRAME_OVERHEAD_BYTES, TICK_INTERVAL_MS_DEFAULT } from "./limits";
+import { LocalSnapshots } from "./local-snapshots";
+import { isLeaderReplication, refusedWhileRepairing } from "./message-policy";
+import { nodeRaftConfig, validateNodeOptions, type RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
 import { recover } from "./recovery";
 import { SnapshotReceiver } from "./snapshot-receiver";
 import { SnapshotSender } from "./snapshot-sender";
-import { writeLocalSnapshot } from "./snapshot-writer";
+import { nodeStatus, type LeaderChange, type NodeStatus } from "./status";
 
-/** PeerStatus is the leader's view of one member, for monitoring. */
-export interface PeerStatus {
-  readonly match: LogIndex;
-  readonly next: LogIndex;
-  readonly state: "probe" | "replicate" | "snapshot";
-  readonly inflight: number;
-  /** lag: how many entries the member is behind the leader's last index. */
-  readonly lag: number;
-}
-
-/** NodeStatus is RaftStatus plus the driver's view (applied index, repair mode, per-peer lag). */
-export interface NodeStatus extends Omit<RaftStatus, "progress"> {
-  readonly peers: Readonly<Record<NodeId, PeerStatus>>;
-  /** repairing: storage corruption was found; the node neither votes nor campaigns yet. */
-  readonly repairing: boolean;
-  readonly snapshotIndex: LogIndex;
-  /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */
-  readonly syncs: number;
-  /** durable: the last log index, term and vote known to be fsynced on this node. */
-  readonly durable: { readonly lastIndex: LogIndex; readonly term: Term; readonly vote: NodeId | null };
-}
-
-/** LeaderChange is emitted as "leaderChange" whenever the known leader, term or own role changes. */
-export interface LeaderChange {
-  readonly leader: NodeId | null;
-  readonly term: Term;
-  readonly role: Role;
-}
+export type { LeaderChange, NodeStatus, PeerStatus } from "./status";
 
 interface RaftNodeEvents {
   leaderChange: [LeaderChange];
@@ -81,6 +51,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readonly pending = new PendingProposals();
   private readonly sender: SnapshotSender;
   private readonly receiver: SnapshotReceiver;
+  private readonly snapshots: LocalSnapshots;
   private readonly logger: Logger;
   private applied: LogIndex;
   private appliedTerm: Term;
@@ -89,10 +60,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private ticker: NodeJS.Timeout | null = null;
-  private snapshotting = false;
-  /** snapshotTask: the local snapshot being written, awaited by stop/kill before closing storage. */
-  private snapshotTask: Promise<void> = Promise.resolve();
-  private localSnapshot: StoredSnapshot | null = null;
   private last: LeaderChange = { leader: null, term: 0, role: Role.Follower };
 
   private constructor(
@@ -114,12 +81,15 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.notify();
     });
     this.receiver = new SnapshotReceiver(storage, logger, (msg) => this.stepSnapshot(msg));
+    this.snapshots = new LocalSnapshots(opts, storage, core, logger, {
+      stopping: () => this.stopping, notify: () => this.notify(), fatal: (error) => this.fatal(error),
+    });
   }
 
   /** RaftNode.open loads the data directory, restores the state machine and builds the node. */
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
     const logger = (opts.logger ?? pino({ level: "silent" })).child({ node: opts.id });
-    const config = RaftNode.config(opts);
+    const config = nodeRaftConfig(opts);
     validateNodeOptions(opts, {
       entryBytesMax: config.entryBytesMax, frameBytesMax: opts.frameBytesMax ?? FRAME_BYTES_MAX_DEFAULT,
       chunkBytes: opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT, overheadBytes: FRAME_OVERHEAD_BYTES,
@@ -147,16 +117,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     return new RaftNode(opts, core, storage, transport, {
       applied: recovered.restore.applied, appliedTerm: recovered.appliedTerm, repairTargetIndex: recovered.repairTargetIndex,
     }, logger);
-  }
-
-  private static config(opts: RaftNodeOptions): RaftConfig {
-    const seed = opts.prngSeed ?? (Date.now() ^ hashId(opts.id));
-    const base = defaultRaftConfig(opts.id, opts.members, new SeededPrng(seed));
-    return {
-      ...base, ...opts.raft,
-      electionTimeoutTicks: opts.electionTimeoutTicks ?? NODE_ELECTION_TIMEOUT_TICKS_DEFAULT,
-      heartbeatIntervalTicks: opts.heartbeatIntervalTicks ?? NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT,
-    };
   }
 
   /** address returns where the TCP transport listens (after start). */
@@ -213,14 +173,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   /** status reports role, term, leader, commit/applied index and per-peer replication state. */
   status(): NodeStatus {
-    const { progress, ...st } = this.core.status();
-    const peers: Record<NodeId, PeerStatus> = {};
-    for (const [peer, p] of Object.entries(progress)) peers[peer] = { ...p, lag: st.lastIndex - p.match };
-    return {
-      ...st, applied: this.applied, peers, repairing: this.repairTargetIndex > 0,
-      snapshotIndex: this.storage.snapshot?.meta.index ?? 0, syncs: this.storage.syncCount,
-      durable: this.storage.durable(),
-    };
+    return nodeStatus(this.core, this.storage, this.applied, this.repairTargetIndex > 0);
   }
 
   /** stop finishes the Ready in progress, closes connections and storage, and fails waiting proposals. */
@@ -229,7 +182,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.halt("node stopped");
     await this.loop;
     await this.transport.stop();
-    await this.snapshotTask;
+    await this.snapshots.settled();
     await this.storage.close();
   }
 
@@ -243,7 +196,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.halt("node killed");
     await this.transport.stop();
     await this.loop;
-    await this.snapshotTask;
+    await this.snapshots.settled();
     await this.storage.close(false);
   }
 
@@ -300,7 +253,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      if (this.localSnapshot !== null) await this.installLocalSnapshot(this.localSnapshot);
+      if (this.snapshots.hasTaken) await this.snapshots.installTaken();
       if (!this.core.hasReady()) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
@@ -365,49 +318,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.logger.warn({ commit: st.commit, target: this.repairTargetIndex }, "raft node: repair complete; voting again");
       this.repairTargetIndex = 0;
     }
-    this.maybeSnapshot();
+    this.snapshots.maybeTake(this.applied, this.appliedTerm);
   }
-
-  private maybeSnapshot(): void {
-    const every = this.opts.snapshotEntries ?? SNAPSHOT_ENTRIES_DEFAULT;
-    const since = this.applied - (this.storage.snapshot?.meta.index ?? 0);
-    if (this.snapshotting || since < every) return;
-    this.snapshotting = true;
-    const meta = { index: this.applied, term: this.appliedTerm, peers: [...this.opts.members] };
-    // Called between two applies, so the stream reflects exactly the state at meta.index.
-    const stream = this.opts.stateMachine.snapshot();
-    const chunkBytes = this.opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT;
-    this.snapshotTask = writeLocalSnapshot(this.storage, meta, stream, chunkBytes).then(
-      (stored) => {
-        this.localSnapshot = stored;
-        this.notify();
-      },
-      (error: unknown) => {
-        // Writes fail once storage is closing; only a failure while running is fatal.
-        if (this.stopping) this.logger.info({ err: (error as Error).message }, "raft node: snapshot abandoned at stop");
-        else this.fatal(error as Error);
-      },
-    );
-  }
-
-  /** installLocalSnapshot records a snapshot we took and lets the core compact (loop only). */
-  private async installLocalSnapshot(stored: StoredSnapshot): Promise<void> {
-    this.localSnapshot = null;
-    this.snapshotting = false;
-    const current = this.storage.snapshot?.meta.index ?? 0;
-    if (stored.meta.index <= current) {
-      // A newer snapshot from the leader was installed meanwhile; ours is obsolete.
-      await this.storage.discardGeneration(stored.gen, stored.chunks);
-      return;
-    }
-    await this.storage.saveSnapshot(stored);
-    this.core.compact(stored.meta, this.opts.snapshotTrailingEntries ?? SNAPSHOT_TRAILING_ENTRIES_DEFAULT);
-    this.logger.info({ index: stored.meta.index, bytes: stored.bytes }, "raft node: snapshot taken; log compacted");
-  }
-}
-
-function hashId(id: NodeId): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
-  return h;
 }

@@ -1,6 +1,6 @@
 /** Storage layer of the Raft node: checksummed LevelDB log, hard state and snapshots. */
 export { RaftStorage } from "./level-storage";
-export type { CorruptionReport, LoadedState, PersistRequest } from "./level-storage";
+export type { LoadedState, PersistRequest } from "./level-storage";
 export type { StoredSnapshot } from "./codec";
-export { StorageCorruptionError } from "./errors";
+export { StorageCorruptionError, type CorruptionReport } from "./errors";
 export { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "./limits";

@@ -12,39 +12,20 @@
  * as up-to-date until the leader has repaired it.
  *
  * The log is a run of non-overlapping segment records (see codec.ts), one per Ready's entries,
- * whose index ranges are kept in memory (`segments`) so that truncation and compaction know
- * their keys without scanning.
+ * kept by LogSegments (segments.ts); this file owns hard state, snapshots and the batch per Ready.
  */
 import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
-  KeyPrefix, META_KEY, SEGMENT_ENTRY_HEADER_BYTES, type StoredSnapshot, decodeHardState, decodeMeta, decodeSegment,
-  encodeChunk, encodeHardState, encodeMeta, encodeSegment, hardKey, printKey, segmentKey, segmentKeyRange, snapKey,
-  snapKeyGen, unseal,
+  KeyPrefix, META_KEY, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk, encodeHardState, encodeMeta,
+  hardKey, printKey, snapKey, snapKeyGen, unseal,
 } from "./codec";
-import { StorageCorruptionError } from "./errors";
-import {
-  DELETE_BATCH_KEYS_MAX, LEVEL_WRITE_BUFFER_BYTES, LOG_SEGMENT_BYTES_MAX, SNAPSHOT_CHUNKS_MAX,
-} from "./limits";
+import { StorageCorruptionError, type CorruptionReport } from "./errors";
+import { writeOps, type Db, type Op } from "./level-batch";
+import { DELETE_BATCH_KEYS_MAX, LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
+import { LogSegments } from "./segments";
 
-type Db = Level<Uint8Array, Uint8Array>;
-type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
-
-/** Segment: the index range of one stored log segment record (its key is segmentKey(first, last)). */
-interface Segment {
-  readonly first: LogIndex;
-  readonly last: LogIndex;
-}
-
-const LOG_KEYS = { gte: Uint8Array.of(KeyPrefix.Log), lt: Uint8Array.of(KeyPrefix.Log + 1) } as const;
-
-/** CorruptionReport says what `load` found broken and how far the node must be repaired. */
-export interface CorruptionReport {
-  readonly key: string;
-  readonly reason: string;
-  /** repairTargetIndex: the node is repaired once its commit index reaches this. */
-  readonly repairTargetIndex: LogIndex;
-}
+export type { CorruptionReport } from "./errors";
 
 /** LoadedState is what `load` recovered from disk. */
 export interface LoadedState {
@@ -70,11 +51,8 @@ const EMPTY_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 export class RaftStorage {
   readonly dir: string;
   private readonly db: Db;
-  /**
-   * segments: the stored log segments in index order. Invariant: contiguous and non-overlapping
-   * (each first is the previous last + 1); the first may reach at or below the snapshot index.
-   */
-  private segments: Segment[] = [];
+  /** log: the stored log segments (index ranges in memory, records in LevelDB). */
+  private readonly log: LogSegments;
   private current: StoredSnapshot | null = null;
   private nextGen = 1;
   /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
@@ -84,15 +62,13 @@ export class RaftStorage {
   /** syncedTerm/syncedVote: the term and vote last written, to know when a write must be synced. */
   private syncedTerm = -1;
   private syncedVote: string | null = null;
-  /** compaction: the background range deletes of compacted entries, in order (see scheduleCompaction). */
-  private compaction: Promise<void> = Promise.resolve();
   /** unwrittenHardState: a commit-only hard-state change waiting for the next batch (see persist). */
   private unwrittenHardState: HardState | null = null;
-  private compactionError: Error | null = null;
 
   private constructor(dir: string, db: Db) {
     this.dir = dir;
     this.db = db;
+    this.log = new LogSegments(db);
   }
 
   /** RaftStorage.open opens (creating if needed) the LevelDB in `dir`. */
@@ -119,15 +95,7 @@ export class RaftStorage {
    * whole segments, so the first may lie at or below the snapshot index.
    */
   storedRange(): { first: LogIndex; last: LogIndex } {
-    return { first: this.firstIndex, last: this.lastIndex };
-  }
-
-  private get firstIndex(): LogIndex {
-    return this.segments[0]?.first ?? 0;
-  }
-
-  private get lastIndex(): LogIndex {
-    return this.segments.at(-1)?.last ?? 0;
+    return { first: this.log.first, last: this.log.last };
   }
 
   /** load reads and checks everything; it truncates the log at the first bad record. */
@@ -136,7 +104,8 @@ export class RaftStorage {
     const hard = await this.loadHardState(corruptions);
     this.current = await this.loadMeta(corruptions);
     await this.dropStrayGenerations();
-    const entries = await this.loadLog(corruptions, hard.commit);
+    const { entries, corruption } = await this.log.load(this.current?.meta.index ?? 0, hard.commit);
+    if (corruption !== null) corruptions.push(corruption);
     // Without its snapshot meta the node lost everything up to the commit it had reached.
     const fixed = corruptions.map((c) => (c.key === printKey(META_KEY) ? { ...c, repairTargetIndex: hard.commit } : c));
     corruptions.splice(0, corruptions.length, ...fixed);
@@ -192,60 +161,11 @@ export class RaftStorage {
       this.nextGen = Math.max(this.nextGen, gen + 1);
       if (gen !== keep) ops.push({ type: "del", key });
       if (ops.length >= DELETE_BATCH_KEYS_MAX) {
-        await this.writeOps(ops, false);
+        await writeOps(this.db, ops, false);
         ops = [];
       }
     }
-    if (ops.length > 0) await this.writeOps(ops, false);
-  }
-
-  private async loadLog(corruptions: CorruptionReport[], storedCommit: LogIndex): Promise<Entry[]> {
-    const snapIndex = this.current?.meta.index ?? 0;
-    const entries: Entry[] = [];
-    let bad: { key: Uint8Array; reason: string } | null = null;
-    let maxSeen = 0;
-    this.segments = [];
-    for await (const [key, value] of this.db.iterator(LOG_KEYS)) {
-      const segment = segmentKeyRange(key);
-      maxSeen = Math.max(maxSeen, segment.last);
-      if (bad !== null) continue;
-      const reason = this.loadSegment(key, value, segment, snapIndex, entries);
-      if (reason === null) this.segments.push(segment);
-      else bad = { key, reason };
-    }
-    if (bad !== null) {
-      corruptions.push({
-        key: printKey(bad.key), reason: bad.reason, repairTargetIndex: Math.max(maxSeen, storedCommit),
-      });
-      await this.deleteLogFrom(segmentKeyRange(bad.key).first);
-    }
-    return entries;
-  }
-
-  /**
-   * loadSegment checks one stored segment and appends its entries above the snapshot index to
-   * `entries`; it returns why the segment cannot be trusted, or null.
-   */
-  private loadSegment(key: Uint8Array, value: Uint8Array, segment: Segment, snapIndex: LogIndex, entries: Entry[]): string | null {
-    const previous = this.segments.at(-1);
-    if (previous !== undefined && segment.first <= previous.last) return `overlaps the segment ending at ${previous.last}`;
-    if (segment.last <= snapIndex) return null; // compacted leftovers of an interrupted clear
-    const expected = entries.length === 0 ? snapIndex + 1 : entries[entries.length - 1]!.index + 1;
-    if (segment.first > expected) return `gap: expected index ${expected}`;
-    const decoded = decodeSegment(key, value);
-    if (typeof decoded === "string") return decoded;
-    for (const entry of decoded) if (entry.index > snapIndex) entries.push(entry);
-    return null;
-  }
-
-  /** deleteLogFrom removes every stored segment starting at or after `from` (one synced batch). */
-  private async deleteLogFrom(from: LogIndex): Promise<void> {
-    const ops: Op[] = [];
-    for await (const key of this.db.keys({ gte: segmentKey(from, from), lt: LOG_KEYS.lt })) {
-      ops.push({ type: "del", key });
-    }
-    await this.writeOps(ops, true);
-    this.segments = this.segments.filter((segment) => segment.first < from);
+    if (ops.length > 0) await writeOps(this.db, ops, false);
   }
 
   /**
@@ -256,27 +176,27 @@ export class RaftStorage {
    * index), and a separate write per commit advance sat on every node's commit path.
    */
   async persist(req: PersistRequest): Promise<void> {
-    if (this.compactionError !== null) throw this.compactionError;
+    if (this.log.compactionError !== null) throw this.log.compactionError;
     const ops: Op[] = [];
     let previous: StoredSnapshot | null = null;
     if (req.snapshot !== null) {
       previous = this.current;
-      this.deleteSegments(ops, 0);
+      this.log.deleteOps(ops, 0);
       ops.push({ type: "put", key: META_KEY, value: encodeMeta(req.snapshot) });
       if (previous !== null && previous.gen !== req.snapshot.gen) this.deleteChunks(ops, previous);
       this.current = req.snapshot;
     }
-    await this.appendOps(ops, req.entries);
-    if (req.compactedThrough !== null) this.scheduleCompaction(req.compactedThrough);
+    await this.log.appendOps(ops, req.entries);
+    if (req.compactedThrough !== null) this.log.scheduleCompaction(req.compactedThrough);
     // The Ready's hard state, when it has one, is the whole current hard state: the latest wins.
     if (req.hardState !== null) this.unwrittenHardState = req.hardState;
     const hard = this.unwrittenHardState;
     const hardChanged = hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote);
     if (req.snapshot === null && req.entries.length === 0 && !hardChanged) return;
     if (hard !== null) this.hardStateOps(ops, hard);
-    await this.writeOps(ops, true);
+    await writeOps(this.db, ops, true);
     this.syncCount++;
-    this.durableLastIndex = this.lastIndex !== 0 ? this.lastIndex : (this.current?.meta.index ?? 0);
+    this.durableLastIndex = this.log.last !== 0 ? this.log.last : (this.current?.meta.index ?? 0);
     if (hard !== null) {
       this.syncedTerm = hard.term;
       this.syncedVote = hard.vote;
@@ -287,99 +207,6 @@ export class RaftStorage {
   private hardStateOps(ops: Op[], hard: HardState): void {
     ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, hard) });
     ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, hard) });
-  }
-
-  /**
-   * writeOps writes `ops` as one atomic LevelDB batch (fsynced when `sync`). It goes through the
-   * chained-batch API: the array form clones every operation in abstract-level and the binding then
-   * walks the array through N-API, which measured about 5x slower (0.44 ms against 0.09 ms of
-   * event-loop time per 100 puts of 150 B) and was the largest CPU cost of the commit path.
-   */
-  private async writeOps(ops: readonly Op[], sync: boolean): Promise<void> {
-    const batch = this.db.batch();
-    try {
-      for (const op of ops) {
-        if (op.type === "put") batch.put(op.key, op.value);
-        else batch.del(op.key);
-      }
-    } catch (error) {
-      // The batch holds native resources until written or closed.
-      await batch.close();
-      throw error;
-    }
-    await batch.write({ sync });
-  }
-
-  /**
-   * appendOps adds the puts of `entries` as segments of at most LOG_SEGMENT_BYTES_MAX entry bytes.
-   * When they overwrite a stored suffix, the segments above go and the one they cut is rewritten
-   * with only its entries below the cut (read back: overwrites happen only on leader changes).
-   */
-  private async appendOps(ops: Op[], entries: readonly Entry[]): Promise<void> {
-    const head = entries[0];
-    if (head === undefined) return;
-    if (this.lastIndex !== 0 && head.index <= this.lastIndex) await this.truncateOps(ops, head.index);
-    let from = 0;
-    let bytes = 0;
-    for (let i = 0; i < entries.length; i++) {
-      bytes += SEGMENT_ENTRY_HEADER_BYTES + entries[i]!.data.length;
-      if (i < entries.length - 1 && bytes + SEGMENT_ENTRY_HEADER_BYTES + entries[i + 1]!.data.length <= LOG_SEGMENT_BYTES_MAX) continue;
-      const segment = { first: entries[from]!.index, last: entries[i]!.index };
-      const key = segmentKey(segment.first, segment.last);
-      ops.push({ type: "put", key, value: encodeSegment(entries, from, i, key) });
-      this.segments.push(segment);
-      from = i + 1;
-      bytes = 0;
-    }
-  }
-
-  /** truncateOps deletes the stored log from index `from` on, rewriting a segment it cuts. */
-  private async truncateOps(ops: Op[], from: LogIndex): Promise<void> {
-    this.deleteSegments(ops, from);
-    const cut = this.segments.at(-1);
-    if (cut === undefined || cut.last < from) return;
-    const key = segmentKey(cut.first, cut.last);
-    const value = await this.db.get(key);
-    const decoded = value === undefined ? "segment missing" : decodeSegment(key, value);
-    if (typeof decoded === "string") throw new StorageCorruptionError(printKey(key), decoded);
-    ops.push({ type: "del", key });
-    this.segments.pop();
-    const kept = decoded.filter((entry) => entry.index < from);
-    if (kept.length === 0) return;
-    const segment = { first: cut.first, last: from - 1 };
-    const keptKey = segmentKey(segment.first, segment.last);
-    ops.push({ type: "put", key: keptKey, value: encodeSegment(kept, 0, kept.length - 1, keptKey) });
-    this.segments.push(segment);
-  }
-
-  /** deleteSegments adds deletes of every segment starting at or after `from` and forgets them. */
-  private deleteSegments(ops: Op[], from: LogIndex): void {
-    while (this.segments.length > 0 && this.segments[this.segments.length - 1]!.first >= from) {
-      const segment = this.segments.pop()!;
-      ops.push({ type: "del", key: segmentKey(segment.first, segment.last) });
-    }
-  }
-
-  /**
-   * scheduleCompaction deletes stored entries <= `through` with LevelDB's native range clear, in
-   * the background. Deleting them in the Ready's batch cost one N-API call per key on the event
-   * loop (a snapshot every 10 000 entries meant a 10 000-key stall of the commit path). It is safe
-   * outside the batch: compacted entries lie at or below the durable snapshot index, no later
-   * write ever puts a key in that range, and `load` skips stored entries at or below the
-   * snapshot index, so a crash mid-clear leaves only ignored leftovers (deleted next time).
-   */
-  private scheduleCompaction(through: LogIndex): void {
-    let count = 0;
-    while (count < this.segments.length && this.segments[count]!.last <= through) count++;
-    if (count === 0) return;
-    const first = this.segments[0]!;
-    const last = this.segments[count - 1]!;
-    const range = { gte: segmentKey(first.first, first.last), lte: segmentKey(last.first, last.last) };
-    this.segments.splice(0, count);
-    this.compaction = this.compaction.then(() => this.db.clear(range)).catch((error: unknown) => {
-      // Surfaced by the next persist (and by close): the node treats it as any storage failure.
-      this.compactionError ??= error as Error;
-    });
   }
 
   private deleteChunks(ops: Op[], snap: StoredSnapshot): void {
@@ -401,7 +228,7 @@ export class RaftStorage {
   async discardGeneration(gen: number, chunks: number): Promise<void> {
     const ops: Op[] = [];
     for (let seq = 0; seq < chunks; seq++) ops.push({ type: "del", key: snapKey(gen, seq) });
-    if (ops.length > 0) await this.writeOps(ops, false);
+    if (ops.length > 0) await writeOps(this.db, ops, false);
   }
 
   /** saveSnapshot records a snapshot the local state machine took; the log is compacted separately. */
@@ -409,7 +236,7 @@ export class RaftStorage {
     const ops: Op[] = [{ type: "put", key: META_KEY, value: encodeMeta(snap) }];
     const previous = this.current;
     if (previous !== null && previous.gen !== snap.gen) this.deleteChunks(ops, previous);
-    await this.writeOps(ops, true);
+    await writeOps(this.db, ops, true);
     this.current = snap;
   }
 
@@ -446,17 +273,17 @@ export class RaftStorage {
   async discardSnapshotAndLog(hardState: HardState): Promise<void> {
     const ops: Op[] = [{ type: "del", key: META_KEY }];
     if (this.current !== null) this.deleteChunks(ops, this.current);
-    this.deleteSegments(ops, 0);
+    this.log.deleteOps(ops, 0);
     const kept: HardState = { term: hardState.term, vote: hardState.vote, commit: 0 };
     ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, kept) });
     ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, kept) });
-    await this.writeOps(ops, true);
+    await writeOps(this.db, ops, true);
     this.current = null;
   }
 
   /** compactionSettled resolves once every scheduled background compaction has finished or failed. */
   compactionSettled(): Promise<void> {
-    return this.compaction;
+    return this.log.compactionSettled();
   }
 
   /**
@@ -465,16 +292,16 @@ export class RaftStorage {
    * passes false and loses it, as a real one would.
    */
   async close(flushCommit = true): Promise<void> {
-    await this.compaction;
+    await this.log.compactionSettled();
     const hard = this.unwrittenHardState;
-    if (flushCommit && hard !== null && this.compactionError === null) {
+    if (flushCommit && hard !== null && this.log.compactionError === null) {
       const ops: Op[] = [];
       this.hardStateOps(ops, hard);
-      await this.writeOps(ops, false);
+      await writeOps(this.db, ops, false);
       this.unwrittenHardState = null;
     }
     await this.db.close();
-    if (this.compactionError !== null) throw this.compactionError;
+    if (this.log.compactionError !== null) throw this.log.compactionError;
   }
 }
 

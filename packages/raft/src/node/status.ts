@@ -1,0 +1,49 @@
+/**
+ * Monitoring view of a RaftNode: the shapes `status()` returns and "leaderChange" emits, and how
+ * the status is assembled from the core, the storage and the driver's own counters.
+ */
+import type { RaftCore, RaftStatus } from "../core/raft";
+import type { Role } from "../core/state";
+import type { LogIndex, NodeId, Term } from "../core/types";
+import type { RaftStorage } from "../storage/level-storage";
+
+/** PeerStatus is the leader's view of one member, for monitoring. */
+export interface PeerStatus {
+  readonly match: LogIndex;
+  readonly next: LogIndex;
+  readonly state: "probe" | "replicate" | "snapshot";
+  readonly inflight: number;
+  /** lag: how many entries the member is behind the leader's last index. */
+  readonly lag: number;
+}
+
+/** NodeStatus is RaftStatus plus the driver's view (applied index, repair mode, per-peer lag). */
+export interface NodeStatus extends Omit<RaftStatus, "progress"> {
+  readonly peers: Readonly<Record<NodeId, PeerStatus>>;
+  /** repairing: storage corruption was found; the node neither votes nor campaigns yet. */
+  readonly repairing: boolean;
+  readonly snapshotIndex: LogIndex;
+  /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */
+  readonly syncs: number;
+  /** durable: the last log index, term and vote known to be fsynced on this node. */
+  readonly durable: { readonly lastIndex: LogIndex; readonly term: Term; readonly vote: NodeId | null };
+}
+
+/** LeaderChange is emitted as "leaderChange" whenever the known leader, term or own role changes. */
+export interface LeaderChange {
+  readonly leader: NodeId | null;
+  readonly term: Term;
+  readonly role: Role;
+}
+
+/** nodeStatus assembles a NodeStatus from the core's status, the storage and the driver's state. */
+export function nodeStatus(core: RaftCore, storage: RaftStorage, applied: LogIndex, repairing: boolean): NodeStatus {
+  const { progress, ...st } = core.status();
+  const peers: Record<NodeId, PeerStatus> = {};
+  for (const [peer, p] of Object.entries(progress)) peers[peer] = { ...p, lag: st.lastIndex - p.match };
+  return {
+    ...st, applied, peers, repairing,
+    snapshotIndex: storage.snapshot?.meta.index ?? 0, syncs: storage.syncCount,
+    durable: storage.durable(),
+  };
+}
