@@ -53,7 +53,11 @@ export class SimCluster {
   steps = 0;
   /** marks counts rare paths taken (coverage marks, TigerBeetle style), by name. */
   readonly marks = new Map<string, number>();
+  /** faultsActive: false once the liveness phase heals the network (no reactive faults then). */
+  faultsActive = true;
   private proposalIdNext = 1;
+  /** firstCommitTerm: per node, the last term in which its first commit as leader was seen. */
+  private readonly firstCommitTerm = new Map<NodeId, number>();
 
   constructor(
     readonly options: SimOptions,
@@ -110,10 +114,36 @@ export class SimCluster {
         for (const event of events) {
           this.digest.add(`e${node.id}:${event.kind}:${event.term}`);
           this.mark(`event ${event.kind}`);
-          if (event.kind === TraceEventKind.BecameLeader) this.checkers.observeLeaderEvent(node.id, event.term);
+          if (event.kind === TraceEventKind.BecameLeader) {
+            this.checkers.observeLeaderEvent(node.id, event.term);
+            this.maybeIsolate(node, event.term, this.options.faults.isolateAtElectionProbability, "leader isolated at election");
+          }
+          if (event.kind === TraceEventKind.CommitAdvanced) this.maybeIsolateAtFirstCommit(node, event.term);
         }
       },
     };
+  }
+
+  /** maybeIsolateAtFirstCommit cuts a leader off from everyone right when its commit first
+   * advances in its term (isolateAtFirstCommitProbability): its followers neither learn the
+   * commit nor receive its next entries, and the other side elects a new leader. Part of the
+   * step that emitted the event, so it needs no step of its own. */
+  private maybeIsolateAtFirstCommit(node: SimNode, term: number): void {
+    const probability = this.options.faults.isolateAtFirstCommitProbability;
+    if (probability === 0 || node.core?.status().role !== Role.Leader) return;
+    if ((this.firstCommitTerm.get(node.id) ?? 0) >= term) return;
+    this.firstCommitTerm.set(node.id, term);
+    this.maybeIsolate(node, term, probability, "leader isolated at first commit");
+  }
+
+  /** maybeIsolate cuts `node` off from everyone (a partition replacing any other) with `probability`. */
+  private maybeIsolate(node: SimNode, term: number, probability: number, mark: string): void {
+    if (probability === 0 || !this.faultsActive || !this.prng.chance(probability)) return;
+    const others = this.nodes.filter((other) => other !== node).map((other) => other.id);
+    this.network.healAll();
+    this.network.partition([[node.id], others], false);
+    this.digest.add(`I${node.id}:${term}`);
+    this.mark(mark);
   }
 
   private send(node: SimNode, message: Message): void {

@@ -47,6 +47,18 @@ export interface FaultOptions {
    * packets to it queue up and arrive in a burst when it resumes. */
   pauseProbability: number;
   pauseTicksMax: number;
+  /** leaderIsolationProbability: a leader seen for the first time in its term is cut off from
+   * everyone shortly after (figure-8 hunting: divergent uncommitted tails across terms, and a new
+   * leader that loses its term before its term-start entry is acknowledged). */
+  leaderIsolationProbability: number;
+  /** leaderIsolationDelayTicksMax: the isolation comes 0..this many ticks after the leader is seen. */
+  leaderIsolationDelayTicksMax: number;
+  /** isolateAtFirstCommitProbability: a leader is cut off from everyone the moment its commit
+   * first advances in its term, before followers hear of it or get its next entries. */
+  isolateAtFirstCommitProbability: number;
+  /** isolateAtElectionProbability: a node is cut off from everyone the moment it becomes leader,
+   * so its term-start entry stays on it alone (a conflicting tail from a higher term). */
+  isolateAtElectionProbability: number;
 }
 
 /** WorkloadOptions are the per-tick probabilities of client and operator actions. */
@@ -156,6 +168,10 @@ function faultSwarm(prng: SimPrng, nodeCount: number): FaultOptions {
     tickDoubleProbability: prng.probability(0.1),
     pauseProbability: prng.probability(0.02),
     pauseTicksMax: prng.rangeInclusive(5, 60),
+    leaderIsolationProbability: 0,
+    leaderIsolationDelayTicksMax: 0,
+    isolateAtFirstCommitProbability: 0,
+    isolateAtElectionProbability: 0,
   };
 }
 
@@ -173,6 +189,40 @@ function workloadSwarm(prng: SimPrng): WorkloadOptions {
   };
 }
 
+/** LEADER_CHURN_SEEDS_FRACTION: the share of seeds that hunt figure-8 (see drawLeaderChurn). */
+const LEADER_CHURN_SEEDS_FRACTION = 0.5;
+/** LEADER_CHURN_ELECTION_TIMEOUT_TICKS_MAX: short timeouts, so a 120–300 tick phase holds the
+ * four or more elections the figure-8 sequence needs. */
+const LEADER_CHURN_ELECTION_TIMEOUT_TICKS_MAX = 14;
+
+/**
+ * drawLeaderChurn turns the figure-8 hunt on for some seeds. Leaders are cut off from everyone
+ * at election (their term-start entry stays on them alone), at their first commit (followers get
+ * no further entries), or a few ticks after they are seen; so old-term tails diverge across
+ * terms, a new leader counts replicas of an old-term entry while its own entry is unacknowledged,
+ * and the other side elects the node holding a conflicting entry from a higher term. Small
+ * appends (one entry, one or two in flight) open the window between acknowledging an old entry
+ * and the new term's entry; the other faults are damped so the elections actually happen.
+ * Mostly 3 nodes: the sequence needs every node in a role.
+ */
+function drawLeaderChurn(prng: SimPrng, nodeCount: number, raft: RaftOptions, network: NetworkOptions, faults: FaultOptions): number {
+  if (!prng.chance(LEADER_CHURN_SEEDS_FRACTION)) return nodeCount;
+  faults.leaderIsolationProbability = 0.5 + prng.probability(0.5);
+  faults.leaderIsolationDelayTicksMax = prng.rangeInclusive(2, 8);
+  faults.isolateAtFirstCommitProbability = 0.7 + prng.probability(0.3);
+  faults.isolateAtElectionProbability = 0.4 + prng.probability(0.2);
+  raft.electionTimeoutTicks = prng.rangeInclusive(ELECTION_TIMEOUT_TICKS_MIN, LEADER_CHURN_ELECTION_TIMEOUT_TICKS_MAX);
+  raft.heartbeatIntervalTicks = Math.min(raft.heartbeatIntervalTicks, Math.floor(raft.electionTimeoutTicks / 4));
+  raft.inflightAppendsMax = prng.rangeInclusive(1, 2);
+  raft.appendBytesMax = prng.rangeInclusive(1, raft.entryBytesMax);
+  network.packetLossProbability = Math.min(network.packetLossProbability, 0.05);
+  faults.crashProbability = Math.min(faults.crashProbability, 0.005);
+  faults.pauseProbability = Math.min(faults.pauseProbability, 0.005);
+  faults.partitionProbability = Math.min(faults.partitionProbability, 0.01);
+  faults.linkCutProbability = Math.min(faults.linkCutProbability, 0.01);
+  return prng.chance(0.8) ? 3 : nodeCount;
+}
+
 /** optionsSwarm draws every option of a run from `prng` (VOPR style). */
 export function optionsSwarm(prng: SimPrng, safetyTicks: SafetyTicksBounds = SAFETY_TICKS_DEFAULT): SimOptions {
   const nodeCount = prng.chance(0.6) ? 3 : 5;
@@ -180,10 +230,12 @@ export function optionsSwarm(prng: SimPrng, safetyTicks: SafetyTicksBounds = SAF
   const network = networkSwarm(prng);
   const faults = faultSwarm(prng, nodeCount);
   const workload = workloadSwarm(prng);
+  // Drawn last, so the seeds that leave the mode off keep every option they had before it.
+  const nodeCountFinal = drawLeaderChurn(prng, nodeCount, raft, network, faults);
   // Convergence must allow a few election rounds with the worst jitter, plus catch-up.
   const convergenceTicksMax = 40 * raft.electionTimeoutTicks + 200;
   return {
-    nodeCount,
+    nodeCount: nodeCountFinal,
     safetyTicks: prng.rangeInclusive(safetyTicks.min, safetyTicks.max),
     convergenceTicksMax,
     raft,

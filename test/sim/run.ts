@@ -130,6 +130,7 @@ function healCore(cluster: SimCluster, prng: SimPrng): SimNode[] {
   const core = nodes.slice(0, coreSize);
   const outside = nodes.slice(coreSize);
   cluster.network.setCalm(true);
+  cluster.faultsActive = false;
   if (cluster.mutation === Mutation.NeverHeals) {
     cluster.partition(cluster.nodes.map((node) => [node.id]), false);
   } else if (outside.length === 0) {

@@ -72,4 +72,25 @@ describe("ScheduleGenerator", () => {
     expect(partitions.length).toBeGreaterThan(0);
     for (const partition of partitions) expect(partition.groups.flat().sort()).toEqual(["n1", "n2", "n3"]);
   });
+
+  it("isolates a newly seen leader after its delay, once per term, and not once it lost that term", () => {
+    const base = optionsSwarm(new SimPrng(1));
+    const quiet: SimOptions = {
+      ...base,
+      nodeCount: 3,
+      faults: { ...base.faults, partitionProbability: 0, linkCutProbability: 0, crashProbability: 0, pauseProbability: 0, leaderIsolationProbability: 1, leaderIsolationDelayTicksMax: 0 },
+      workload: { ...base.workload, proposeProbability: 0, snapshotProbability: 0, transferProbability: 0, campaignProbability: 0 },
+    };
+    const isolations = (actions: Action[]): Action[] => actions.filter((action) => action.kind === "partition");
+    const schedule = new ScheduleGenerator(new SimPrng(2), quiet);
+    expect(isolations(schedule.planTick(1, NODES, false))).toEqual([{ kind: "partition", groups: [["n1"], ["n2", "n3"]], oneWay: false }]);
+    // The same leader in the same term is not isolated again.
+    expect(isolations(schedule.planTick(2, NODES, false))).toEqual([]);
+    // A leader of a new term is; with a delay it is only isolated if it still leads that term.
+    const delayed = new ScheduleGenerator(new SimPrng(2), { ...quiet, faults: { ...quiet.faults, leaderIsolationDelayTicksMax: 1000 } });
+    const term5 = NODES.map((node) => (node.id === "n2" ? { ...node, isLeader: true, term: 5 } : { ...node, isLeader: false, term: 5 }));
+    const planned: Action[] = [];
+    for (let tick = 1; tick <= 1001; tick++) planned.push(...isolations(delayed.planTick(tick, tick === 1 ? term5 : NODES, false)));
+    expect(planned).toEqual([]);
+  });
 });

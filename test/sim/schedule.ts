@@ -33,6 +33,10 @@ export interface NodeView {
 /** ScheduleGenerator plans the faults and workload of each tick of the safety phase. */
 export class ScheduleGenerator {
   private readonly restartAtTick = new Map<NodeId, number>();
+  /** leaderTermSeen: the highest term a leader was seen in (one isolation draw per term). */
+  private leaderTermSeen = 0;
+  /** isolation: a leader the schedule will cut off from everyone at `atTick`. */
+  private isolation: { readonly node: NodeId; readonly term: number; readonly atTick: number } | null = null;
 
   constructor(
     private readonly prng: SimPrng,
@@ -43,6 +47,7 @@ export class ScheduleGenerator {
   planTick(nowTicks: number, nodes: readonly NodeView[], linksBlocked: boolean): Action[] {
     const actions: Action[] = [];
     this.planNetwork(nodes, linksBlocked, actions);
+    this.planLeaderIsolation(nowTicks, nodes, actions);
     this.planCrashes(nowTicks, nodes, actions);
     this.planWorkload(nodes, actions);
     return actions;
@@ -67,6 +72,27 @@ export class ScheduleGenerator {
       const [from, to] = this.prng.shuffle(ids.slice()) as [NodeId, NodeId];
       actions.push({ kind: "cutLink", from, to, bothWays: !this.prng.chance(faults.partitionAsymmetricProbability) });
     }
+  }
+
+  /** planLeaderIsolation cuts a freshly elected leader off from everyone a few ticks after it is
+   * first seen, while it is still leader of that term (a partition that replaces any other). */
+  private planLeaderIsolation(nowTicks: number, nodes: readonly NodeView[], actions: Action[]): void {
+    const faults = this.options.faults;
+    if (faults.leaderIsolationProbability === 0) return;
+    for (const node of nodes) {
+      if (!node.alive || !node.isLeader || node.term <= this.leaderTermSeen) continue;
+      this.leaderTermSeen = node.term;
+      if (this.prng.chance(faults.leaderIsolationProbability)) {
+        this.isolation = { node: node.id, term: node.term, atTick: nowTicks + this.prng.nextInt(faults.leaderIsolationDelayTicksMax + 1) };
+      }
+    }
+    const isolation = this.isolation;
+    if (isolation === null || isolation.atTick > nowTicks) return;
+    this.isolation = null;
+    const leader = nodes.find((node) => node.id === isolation.node);
+    if (leader === undefined || !leader.alive || !leader.isLeader || leader.term !== isolation.term) return;
+    const others = nodes.filter((node) => node.id !== leader.id).map((node) => node.id);
+    actions.push({ kind: "partition", groups: [[leader.id], others], oneWay: false });
   }
 
   private drawGroups(ids: readonly NodeId[]): NodeId[][] {

@@ -87,6 +87,8 @@ describe("simulation", () => {
       "event compacted",
       "event transferCompleted",
       "event transferAborted",
+      "leader isolated at election",
+      "leader isolated at first commit",
     ];
     expect(required.filter((mark) => (totals.get(mark) ?? 0) === 0)).toEqual([]);
   });
