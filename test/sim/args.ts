@@ -16,6 +16,8 @@ export interface SimArgs {
   readonly mutation: Mutation | null;
   /** safetyTicks fixes the length of the faulty phase (default: drawn in 120..300 per seed). */
   readonly safetyTicks: number | null;
+  /** leaderChurn runs every seed in the figure-8 hunting mode (default: half of the seeds). */
+  readonly leaderChurn: boolean;
 }
 
 /** UsageError is a command line the simulator cannot run. */
@@ -24,7 +26,7 @@ export class UsageError extends Error {
 }
 
 /** USAGE is printed with every usage error. */
-export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--marks] [--safety-ticks T] [--mutation ${Object.values(Mutation).join("|")}]`;
+export const USAGE = `usage: pnpm sim --seeds N [--seed S] [--verbose] [--marks] [--safety-ticks T] [--leader-churn] [--mutation ${Object.values(Mutation).join("|")}]`;
 
 function parseInteger(flag: string, text: string | undefined, min: number): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new UsageError(`${flag} needs a non-negative integer, got ${text ?? "nothing"}`);
@@ -47,6 +49,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
   let marks = false;
   let mutation: Mutation | null = null;
   let safetyTicks: number | null = null;
+  let leaderChurn = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === "--seeds") seedCount = parseInteger(flag, argv[++i], 1);
@@ -55,22 +58,25 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     else if (flag === "--marks") marks = true;
     else if (flag === "--mutation") mutation = parseMutation(argv[++i]);
     else if (flag === "--safety-ticks") safetyTicks = parseInteger(flag, argv[++i], 1);
+    else if (flag === "--leader-churn") leaderChurn = true;
     else if (flag !== "--") throw new UsageError(`unknown argument ${flag}`);
   }
   if (seedFirst === null && seedCount === null) throw new UsageError("give --seeds N and/or --seed S");
-  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, marks, mutation, safetyTicks };
+  return { seedFirst: seedFirst ?? 1, seedCount: seedCount ?? 1, verbose, marks, mutation, safetyTicks, leaderChurn };
 }
 
-/** replayCommand is the command that replays one seed exactly (with the same phase length and mutation). */
-export function replayCommand(seed: number, args: Pick<SimArgs, "mutation" | "safetyTicks">): string {
+/** replayCommand is the command that replays one seed exactly (same phase length, mode and mutation). */
+export function replayCommand(seed: number, args: Pick<SimArgs, "mutation" | "safetyTicks"> & Partial<Pick<SimArgs, "leaderChurn">>): string {
   const ticks = args.safetyTicks === null ? "" : ` --safety-ticks ${args.safetyTicks}`;
+  const churn = args.leaderChurn === true ? " --leader-churn" : "";
   const mutation = args.mutation === null ? "" : ` --mutation ${args.mutation}`;
-  return `pnpm sim --seed ${seed}${ticks}${mutation}`;
+  return `pnpm sim --seed ${seed}${ticks}${churn}${mutation}`;
 }
 
 /** runOptionsOf turns the arguments into the options of runSeed. */
-export function runOptionsOf(args: Pick<SimArgs, "mutation" | "safetyTicks">): RunOptions {
+export function runOptionsOf(args: Pick<SimArgs, "mutation" | "safetyTicks"> & Partial<Pick<SimArgs, "leaderChurn">>): RunOptions {
   return {
+    ...(args.leaderChurn === true ? { leaderChurn: true } : {}),
     ...(args.mutation === null ? {} : { mutation: args.mutation }),
     ...(args.safetyTicks === null ? {} : { safetyTicks: { min: args.safetyTicks, max: args.safetyTicks } }),
   };

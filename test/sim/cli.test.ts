@@ -14,8 +14,8 @@ function runCli(args: readonly string[]): { status: number | null; stdout: strin
 
 describe("parseSimArgs", () => {
   it("reads --seeds alone as seeds 1..N, --seed alone as that one seed, both as S..S+N-1", () => {
-    expect(parseSimArgs(["--seeds", "500"])).toEqual({ seedFirst: 1, seedCount: 500, verbose: false, marks: false, mutation: null, safetyTicks: null });
-    expect(parseSimArgs(["--seed", "1234"])).toEqual({ seedFirst: 1234, seedCount: 1, verbose: false, marks: false, mutation: null, safetyTicks: null });
+    expect(parseSimArgs(["--seeds", "500"])).toEqual({ seedFirst: 1, seedCount: 500, verbose: false, marks: false, mutation: null, safetyTicks: null, leaderChurn: false });
+    expect(parseSimArgs(["--seed", "1234"])).toEqual({ seedFirst: 1234, seedCount: 1, verbose: false, marks: false, mutation: null, safetyTicks: null, leaderChurn: false });
     expect(parseSimArgs(["--", "--seeds", "3", "--seed", "7", "--verbose"])).toEqual({
       seedFirst: 7,
       seedCount: 3,
@@ -23,6 +23,7 @@ describe("parseSimArgs", () => {
       marks: false,
       mutation: null,
       safetyTicks: null,
+      leaderChurn: false,
     });
     expect(parseSimArgs(["--seed", "3", "--safety-ticks", "2000"]).safetyTicks).toBe(2000);
     expect(parseSimArgs(["--seed", "0", "--mutation", "fsyncLies"]).mutation).toBe(Mutation.FsyncLies);
@@ -47,6 +48,10 @@ describe("parseSimArgs", () => {
     expect([parsed.seedFirst, parsed.seedCount, parsed.mutation, parsed.safetyTicks]).toEqual([9, 1, Mutation.SendsBeforeSync, 900]);
     expect(runOptionsOf(parsed)).toEqual({ mutation: Mutation.SendsBeforeSync, safetyTicks: { min: 900, max: 900 } });
     expect(runOptionsOf({ mutation: null, safetyTicks: null })).toEqual({});
+    const churn = parseSimArgs(["--seed", "5", "--leader-churn"]);
+    expect(churn.leaderChurn).toBe(true);
+    expect(replayCommand(5, churn)).toBe("pnpm sim --seed 5 --leader-churn");
+    expect(runOptionsOf(churn)).toEqual({ leaderChurn: true });
   });
 });
 

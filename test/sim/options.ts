@@ -205,8 +205,9 @@ const LEADER_CHURN_ELECTION_TIMEOUT_TICKS_MAX = 14;
  * and the new term's entry; the other faults are damped so the elections actually happen.
  * Mostly 3 nodes: the sequence needs every node in a role.
  */
-function drawLeaderChurn(prng: SimPrng, nodeCount: number, raft: RaftOptions, network: NetworkOptions, faults: FaultOptions): number {
-  if (!prng.chance(LEADER_CHURN_SEEDS_FRACTION)) return nodeCount;
+function drawLeaderChurn(prng: SimPrng, forced: boolean, nodeCount: number, raft: RaftOptions, network: NetworkOptions, faults: FaultOptions): number {
+  // Drawn even when forced, so a forced seed differs from its swarm self only by the mode.
+  if (!prng.chance(LEADER_CHURN_SEEDS_FRACTION) && !forced) return nodeCount;
   faults.leaderIsolationProbability = 0.5 + prng.probability(0.5);
   faults.leaderIsolationDelayTicksMax = prng.rangeInclusive(2, 8);
   faults.isolateAtFirstCommitProbability = 0.7 + prng.probability(0.3);
@@ -223,15 +224,16 @@ function drawLeaderChurn(prng: SimPrng, nodeCount: number, raft: RaftOptions, ne
   return prng.chance(0.8) ? 3 : nodeCount;
 }
 
-/** optionsSwarm draws every option of a run from `prng` (VOPR style). */
-export function optionsSwarm(prng: SimPrng, safetyTicks: SafetyTicksBounds = SAFETY_TICKS_DEFAULT): SimOptions {
+/** optionsSwarm draws every option of a run from `prng` (VOPR style); `leaderChurn` forces the
+ * figure-8 hunting mode on instead of drawing it for half of the seeds. */
+export function optionsSwarm(prng: SimPrng, safetyTicks: SafetyTicksBounds = SAFETY_TICKS_DEFAULT, leaderChurn = false): SimOptions {
   const nodeCount = prng.chance(0.6) ? 3 : 5;
   const raft = raftSwarm(prng);
   const network = networkSwarm(prng);
   const faults = faultSwarm(prng, nodeCount);
   const workload = workloadSwarm(prng);
   // Drawn last, so the seeds that leave the mode off keep every option they had before it.
-  const nodeCountFinal = drawLeaderChurn(prng, nodeCount, raft, network, faults);
+  const nodeCountFinal = drawLeaderChurn(prng, leaderChurn, nodeCount, raft, network, faults);
   // Convergence must allow a few election rounds with the worst jitter, plus catch-up.
   const convergenceTicksMax = 40 * raft.electionTimeoutTicks + 200;
   return {

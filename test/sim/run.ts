@@ -44,6 +44,8 @@ export interface RunOptions {
   inspect?: (cluster: SimCluster) => void;
   /** mutation breaks the world on purpose (tests of the checkers' teeth only). */
   mutation?: Mutation;
+  /** leaderChurn forces the figure-8 hunting mode on (options.ts drawLeaderChurn). */
+  leaderChurn?: boolean;
 }
 
 function nodeViews(cluster: SimCluster): NodeView[] {
@@ -180,7 +182,7 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator, prng: S
 /** runSeed runs one seed to the end and reports what happened. */
 export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
   const prng = new SimPrng(seed);
-  const options = optionsSwarm(prng.fork(), runOptions.safetyTicks ?? SAFETY_TICKS_DEFAULT);
+  const options = optionsSwarm(prng.fork(), runOptions.safetyTicks ?? SAFETY_TICKS_DEFAULT, runOptions.leaderChurn ?? false);
   const cluster = new SimCluster(options, prng.fork(), runOptions.mutation ?? null);
   const schedule = new ScheduleGenerator(prng.fork(), options);
   const livenessPrng = prng.fork();

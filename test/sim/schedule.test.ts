@@ -93,4 +93,25 @@ describe("ScheduleGenerator", () => {
     for (let tick = 1; tick <= 1001; tick++) planned.push(...isolations(delayed.planTick(tick, tick === 1 ? term5 : NODES, false)));
     expect(planned).toEqual([]);
   });
+
+  it("draws the leader churn mode for about half of the seeds, and for every seed when forced", () => {
+    const seeds = Array.from({ length: 200 }, (_, i) => i + 1);
+    const churning = (options: SimOptions): boolean => options.faults.isolateAtFirstCommitProbability > 0;
+    const swarm = seeds.map((seed) => optionsSwarm(new SimPrng(seed)));
+    const forced = seeds.map((seed) => optionsSwarm(new SimPrng(seed), undefined, true));
+    const swarmCount = swarm.filter(churning).length;
+    expect(swarmCount).toBeGreaterThan(70);
+    expect(swarmCount).toBeLessThan(130);
+    expect(forced.filter(churning).length).toBe(200);
+    for (const options of forced) {
+      expect(options.raft.electionTimeoutTicks).toBeLessThanOrEqual(14);
+      expect(options.raft.inflightAppendsMax).toBeLessThanOrEqual(2);
+      expect(options.raft.appendBytesMax).toBeLessThanOrEqual(options.raft.entryBytesMax);
+      expect(options.faults.isolateAtElectionProbability).toBeGreaterThanOrEqual(0.4);
+    }
+    // A seed the swarm already put in the mode is the same run when forced.
+    swarm.forEach((options, i) => {
+      if (churning(options)) expect(forced[i]).toEqual(options);
+    });
+  });
 });
