@@ -1,10 +1,11 @@
 /** Shared helpers for the raft package's driver tests: temp dirs, silent logger, byte flipping. */
 import { mkdtemp, rm } from "node:fs/promises";
+import { afterEach } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
 import { pino, type Logger } from "pino";
-import { segmentKeyRange } from "../src/internal";
+import { segmentKeyRange, type RaftNode } from "../src/internal";
 
 /** tempDir creates a fresh directory under the OS temp dir. */
 export async function tempDir(prefix: string): Promise<string> {
@@ -69,4 +70,19 @@ export async function segmentHolding(dir: string, index: number): Promise<Uint8A
     if (first <= index && index <= last) return key;
   }
   throw new Error(`no stored log segment holds index ${index}`);
+}
+
+/**
+ * stoppedAfterEach returns lists a test fills with the nodes it opens and the directories it
+ * creates; after each test every node is stopped, every directory removed, and both lists emptied.
+ */
+export function stoppedAfterEach(): { nodes: RaftNode[]; dirs: string[] } {
+  const owned = { nodes: [] as RaftNode[], dirs: [] as string[] };
+  afterEach(async () => {
+    await Promise.all(owned.nodes.map((n) => n.stop()));
+    await Promise.all(owned.dirs.map(removeDir));
+    owned.nodes.length = 0;
+    owned.dirs.length = 0;
+  });
+  return owned;
 }

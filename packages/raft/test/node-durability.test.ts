@@ -3,24 +3,17 @@
  * sends covers only entries it has already fsynced, and every granted vote is sent only after the
  * voter's term and vote are fsynced.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   MemoryNetwork, MessageType, RaftNode, Role, type Envelope, type NodeId, type Transport,
 } from "../src/internal";
-import { removeDir, tempDir } from "./helpers";
+import { stoppedAfterEach, tempDir } from "./helpers";
 import { proposeAll } from "./node-cluster";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
 
 const IDS = ["n1", "n2", "n3"];
-let nodes: RaftNode[] = [];
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(nodes.map((n) => n.stop()));
-  await Promise.all(dirs.map(removeDir));
-  nodes = [];
-  dirs = [];
-});
+const { nodes, dirs } = stoppedAfterEach();
 
 /** Audit records what was checked and every violation found. */
 interface Audit {

@@ -1,20 +1,13 @@
 /** RaftNode over the in-memory transport: the Transport interface with no sockets, and partitions. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryNetwork, NotLeaderError, RaftNode, Role } from "../src/internal";
-import { removeDir, tempDir } from "./helpers";
+import { stoppedAfterEach, tempDir } from "./helpers";
 import { proposeAll } from "./node-cluster";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
 
 const IDS = ["n1", "n2", "n3"];
-let nodes: RaftNode[] = [];
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(nodes.map((n) => n.stop()));
-  await Promise.all(dirs.map(removeDir));
-  nodes = [];
-  dirs = [];
-});
+const { nodes, dirs } = stoppedAfterEach();
 
 async function startMemoryCluster(network: MemoryNetwork): Promise<Map<string, HashChainStateMachine>> {
   const sms = new Map<string, HashChainStateMachine>();

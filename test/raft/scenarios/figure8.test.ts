@@ -15,6 +15,20 @@ const restore = (term: number, logTerms: number[]) => ({
 });
 const five = ["n1", "n2", "n3", "n4", "n5"];
 
+/** figure8Network: the logs of figure 8 (b) — term 2's entry on n1–n3, term 3's on n5 — at term 4. */
+function figure8Network(): TestNetwork {
+  return new TestNetwork(five, {
+    config: { preVote: false, checkQuorum: false },
+    restore: {
+      n1: restore(4, [1, 2]),
+      n2: restore(4, [1, 2]),
+      n3: restore(4, [1, 2]),
+      n4: restore(4, [1]),
+      n5: restore(4, [1, 3]),
+    },
+  });
+}
+
 describe("figure 8", () => {
   it("figure 8 (c): a majority storing an old-term entry does not commit it (TestCannotCommitWithoutNewTermEntry)", () => {
     const core = newCore("n1", { peers: five, term: 3, logTerms: [1, 2], commit: 1 });
@@ -38,16 +52,7 @@ describe("figure 8", () => {
   });
 
   it("figure 8 (d): that old-term entry, though on a majority, is legitimately overwritten by a later leader", () => {
-    const net = new TestNetwork(five, {
-      config: { preVote: false, checkQuorum: false },
-      restore: {
-        n1: restore(4, [1, 2]),
-        n2: restore(4, [1, 2]),
-        n3: restore(4, [1, 2]),
-        n4: restore(4, [1]),
-        n5: restore(4, [1, 3]),
-      },
-    });
+    const net = figure8Network();
     net.isolate("n1");
     net.elect("n5");
 
@@ -62,16 +67,7 @@ describe("figure 8", () => {
   });
 
   it("figure 8 (e): once the leader's current-term entry is on a majority, the old-term entry commits with it (TestCommitWithoutNewTermEntry)", () => {
-    const net = new TestNetwork(five, {
-      config: { preVote: false, checkQuorum: false },
-      restore: {
-        n1: restore(4, [1, 2]),
-        n2: restore(4, [1, 2]),
-        n3: restore(4, [1, 2]),
-        n4: restore(4, [1]),
-        n5: restore(4, [1, 3]),
-      },
-    });
+    const net = figure8Network();
     net.isolate("n5");
     net.elect("n1");
     expect(net.core("n1").status()).toMatchObject({ role: Role.Leader, term: 5, commit: 3 });
