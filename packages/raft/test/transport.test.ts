@@ -1,5 +1,6 @@
 /** TCP transport tests: delivery, handshake refusal, malformed frames. */
-import { afterEach, describe, expect, it } from "vitest";
+import { Socket } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FRAME_BYTES_MAX_DEFAULT, type TcpTransport } from "../src/internal";
 import { encodeFrame } from "../src/transport/framing";
 import { handshakeProof } from "../src/transport/wire";
@@ -51,6 +52,31 @@ describe("transport - delivery", () => {
     await waitFor(() => !get("n1").connectedTo("n2"), "link down");
     await sendUntilDelivered(get("n1"), heartbeat("n1", "n2", 2), received);
     expect(get("n2").authenticatedInbound()).toEqual(["n1"]);
+  });
+});
+
+describe("transport - write coalescing", () => {
+  it("messages sent in one tick reach the socket as one writev; a later tick's message as another write", async () => {
+    const { get, received } = await cluster(["n1", "n2"]);
+    await sendUntilDelivered(get("n1"), heartbeat("n1", "n2", 0), received);
+    // Count the stream's calls into the socket handle (Writable's _write/_writev): one per write to the kernel.
+    const spyWritev = vi.spyOn(Socket.prototype as unknown as Record<"_writev", (...args: unknown[]) => unknown>, "_writev");
+    const spyWrite = vi.spyOn(Socket.prototype as unknown as Record<"_write", (...args: unknown[]) => unknown>, "_write");
+    try {
+      for (const commit of [1, 2, 3]) expect(get("n1").send("n2", { k: 2, msg: heartbeat("n1", "n2", commit) })).toBe(true);
+      await waitFor(() => received.filter((r) => r.to === "n2").length === 4, "the first tick's three heartbeats");
+      expect(spyWrite).not.toHaveBeenCalled();
+      expect(spyWritev).toHaveBeenCalledTimes(1);
+      expect((spyWritev.mock.calls[0]![0] as unknown[]).length).toBe(3);
+      expect(get("n1").send("n2", { k: 2, msg: heartbeat("n1", "n2", 4) })).toBe(true);
+      await waitFor(() => received.filter((r) => r.to === "n2").length === 5, "the second tick's heartbeat");
+      expect(spyWrite.mock.calls.length + spyWritev.mock.calls.length).toBe(2);
+      const commits = received.filter((r) => r.to === "n2").map((r) => (r.envelope.msg as { commit: number }).commit);
+      expect(commits.slice(-4)).toEqual([1, 2, 3, 4]);
+    } finally {
+      spyWritev.mockRestore();
+      spyWrite.mockRestore();
+    }
   });
 });
 
