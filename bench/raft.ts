@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
 import { Role, type NodeStatus } from "../packages/raft/src/index";
+import type { CeilingConfig, CeilingRun, CeilingSample } from "./ceiling-worker";
 import type { BenchCommand, CaseSample, WorkerConfig } from "./raft-worker";
 
 const ENTRY_SIZES_BYTES_DEFAULT = [128, 16 * 1024];
@@ -69,6 +70,40 @@ function measureFsyncRate(dir: string): number {
   return (syncs * 1000) / elapsedMs;
 }
 
+const WORKER_ENTRY = new URL("./ts-worker-entry.mjs", import.meta.url);
+
+function startWorker<T>(config: T): { worker: Worker; first: Promise<unknown> } {
+  const worker = new Worker(WORKER_ENTRY, { workerData: config });
+  const first = new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  return { worker, first };
+}
+
+/**
+ * measureCeiling runs the replication ceiling (bench/ceiling-worker.ts) at one entry size and
+ * depth: three replicas in worker threads, one synced LevelDB write per replica per round, commit
+ * on the leader's write plus the first follower's answer, and nothing else.
+ */
+async function measureCeiling(root: string, run: CeilingRun): Promise<number> {
+  const module = "./ceiling-worker.ts";
+  const followers = ["f1", "f2"].map((name) =>
+    startWorker<CeilingConfig & { module: string }>({ module, role: "follower", dataDir: join(root, name), followerPorts: [] }));
+  const followerPorts = (await Promise.all(followers.map((f) => f.first))) as number[];
+  const leader = startWorker<CeilingConfig & { module: string }>({ module, role: "leader", dataDir: join(root, "leader"), followerPorts });
+  try {
+    await leader.first;
+    const sample = await new Promise<CeilingSample>((resolve) => {
+      leader.worker.once("message", resolve);
+      leader.worker.postMessage(run);
+    });
+    return (sample.entries * 1000) / sample.elapsedMs;
+  } finally {
+    await Promise.all([leader, ...followers].map((w) => w.worker.terminate()));
+  }
+}
+
 interface NodeWorker {
   readonly id: string;
   readonly worker: Worker;
@@ -99,14 +134,12 @@ async function startCluster(root: string): Promise<NodeWorker[]> {
   const ports: Record<string, number> = {};
   for (const id of ids) ports[id] = await freePort();
   const nodes = ids.map((id) => {
-    const workerData: WorkerConfig = { id, members: ids, dataDir: join(root, id), ports };
-    const worker = new Worker(new URL("./raft-worker-entry.mjs", import.meta.url), { workerData });
-    return { id, worker };
+    const { worker, first } = startWorker<WorkerConfig & { module: string }>({
+      module: "./raft-worker.ts", id, members: ids, dataDir: join(root, id), ports,
+    });
+    return { id, worker, first };
   });
-  await Promise.all(nodes.map((n) => new Promise((resolve, reject) => {
-    n.worker.once("message", resolve);
-    n.worker.once("error", reject);
-  })));
+  await Promise.all(nodes.map((n) => n.first));
   return nodes;
 }
 
@@ -160,14 +193,18 @@ function row(cells: Array<string | number>): string {
  * flight (the best entry size); deeper pipelines are named beside it, since they show how far
  * group commit stretches once the per-round latency is amortised over more entries.
  */
-function summaryLine(results: readonly CaseResult[], fsyncPerSec: number): string {
+function summaryLine(results: readonly CaseResult[], fsyncPerSec: number, ceilings: ReadonlyMap<number, number>): string {
   const parts: string[] = [];
   let verdict = `no case at ${GOAL_INFLIGHT} in flight`;
   for (const inflight of [...new Set(results.map((r) => r.inflight))].filter((n) => n >= GOAL_INFLIGHT)) {
     const best = results.filter((r) => r.inflight === inflight).sort((a, b) => b.entriesPerSec - a.entriesPerSec)[0]!;
     const ratio = best.entriesPerSec / fsyncPerSec;
     parts.push(`${inflight} in flight (${best.entryBytes} B): ${best.entriesPerSec.toFixed(0)} entries/s = ${ratio.toFixed(2)}x`);
-    if (inflight === GOAL_INFLIGHT) verdict = ratio >= GROUP_COMMIT_GOAL_RATIO ? "goal met" : "goal NOT met";
+    if (inflight === GOAL_INFLIGHT) {
+      verdict = ratio >= GROUP_COMMIT_GOAL_RATIO ? "goal met" : "goal NOT met";
+      const ceiling = ceilings.get(best.entryBytes);
+      if (ceiling !== undefined) verdict += ` (this machine's ceiling there: ${(ceiling / fsyncPerSec).toFixed(2)}x)`;
+    }
   }
   return `summary: raw fsync ${fsyncPerSec.toFixed(0)}/s; ${parts.join("; ")}; ` +
     `goal ${GROUP_COMMIT_GOAL_RATIO}x at ${GOAL_INFLIGHT} in flight: ${verdict}`;
@@ -195,6 +232,14 @@ async function main(): Promise<void> {
       await Promise.all(nodes.map((n) => request(n, { cmd: "stop" })));
       await Promise.all(nodes.map((n) => n.worker.terminate()));
     }
+    // The ceiling at the goal's depth, per entry size, in the same run (see ceiling-worker.ts).
+    const ceilings = new Map<number, number>();
+    if (args.inflightCounts.includes(GOAL_INFLIGHT)) {
+      for (const entryBytes of args.sizesBytes) {
+        const run: CeilingRun = { entryBytes, inflight: GOAL_INFLIGHT, durationMs: args.caseDurationMs };
+        ceilings.set(entryBytes, await measureCeiling(join(root, `ceiling-${entryBytes}`), run));
+      }
+    }
     const fsyncAfterPerSec = measureFsyncRate(root);
     const fsyncPerSec = (fsyncBeforePerSec + fsyncAfterPerSec) / 2;
     console.log(
@@ -209,7 +254,15 @@ async function main(): Promise<void> {
         (r.entriesPerSec / fsyncPerSec).toFixed(2), r.entriesPerSync.toFixed(1), r.cpuUsPerEntry.toFixed(1),
       ]));
     }
-    console.log(summaryLine(results, fsyncPerSec));
+    for (const [entryBytes, perSec] of ceilings) {
+      const ours = results.find((r) => r.entryBytes === entryBytes && r.inflight === GOAL_INFLIGHT)!;
+      console.log(
+        `ceiling at ${GOAL_INFLIGHT} in flight, ${entryBytes} B (3 replicas, one synced LevelDB write each per round, ` +
+          `no Raft): ${perSec.toFixed(0)} entries/s = ${(perSec / fsyncPerSec).toFixed(2)}x fsync; ` +
+          `RaftNode reaches ${((100 * ours.entriesPerSec) / perSec).toFixed(0)}% of it`,
+      );
+    }
+    console.log(summaryLine(results, fsyncPerSec, ceilings));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
