@@ -15,6 +15,16 @@ export function assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new AssertionError(message);
 }
 
+/**
+ * fail throws an AssertionError. Hot paths write `if (!condition) fail(\`...${value}\`)` so the
+ * message, with the values that explain it, is built only when the check fails: an assert call
+ * evaluates its template literal every time, and those strings were a large share of the core's
+ * allocations per proposal.
+ */
+export function fail(message: string): never {
+  throw new AssertionError(message);
+}
+
 /** unreachable marks a code path that a correct program never takes. */
 export function unreachable(message: string): never {
   throw new AssertionError(`unreachable: ${message}`);

@@ -1,7 +1,7 @@
 /**
  * RaftConfig: the static parameters of one Raft node, validated once at construction.
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import {
   APPEND_BYTES_MAX_DEFAULT,
   ELECTION_TIMEOUT_TICKS_DEFAULT,
@@ -60,9 +60,9 @@ export function defaultRaftConfig(id: NodeId, peers: readonly NodeId[], prng: Pr
 /** validateRaftConfig asserts every relation the core relies on. */
 export function validateRaftConfig(config: RaftConfig): void {
   assert(config.id.length > 0, "config.id must be non-empty");
-  assert(config.peers.includes(config.id), `config.peers must include the node itself (${config.id})`);
+  if (!config.peers.includes(config.id)) fail(`config.peers must include the node itself (${config.id})`);
   assert(new Set(config.peers).size === config.peers.length, "config.peers must be distinct");
-  assert(config.peers.length <= PEERS_MAX, `config.peers exceeds PEERS_MAX=${PEERS_MAX}`);
+  if (config.peers.length > PEERS_MAX) fail(`config.peers exceeds PEERS_MAX=${PEERS_MAX}`);
   assert(Number.isInteger(config.electionTimeoutTicks), "electionTimeoutTicks must be an integer");
   assert(config.heartbeatIntervalTicks >= 1, "heartbeatIntervalTicks must be >= 1");
   assert(

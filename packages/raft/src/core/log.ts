@@ -5,7 +5,7 @@
  * tracked apart, in logHandoff.ts. The driver restores the log from disk at start-up, so
  * the core holds every entry after the compaction point (compact() bounds that).
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import type { Bytes, Entry, LogIndex, SnapshotMeta, Term } from "./types";
 
 /** ConflictHint is a (index, term) position used for one-round-trip backtracking. */
@@ -31,8 +31,8 @@ export class RaftLog {
     this.offsetTerm = snapshot?.term ?? 0;
     this.entries = [];
     for (const entry of entries) this.appendOne(entry);
-    assert(committed >= this.offsetIndex, `restored commit ${committed} below snapshot ${this.offsetIndex}`);
-    assert(committed <= this.lastIndex(), `restored commit ${committed} beyond last index ${this.lastIndex()}`);
+    if (committed < this.offsetIndex) fail(`restored commit ${committed} below snapshot ${this.offsetIndex}`);
+    if (committed > this.lastIndex()) fail(`restored commit ${committed} beyond last index ${this.lastIndex()}`);
     this.committed = committed;
   }
 
@@ -56,14 +56,14 @@ export class RaftLog {
     if (index === this.offsetIndex) return this.offsetTerm;
     if (index < this.offsetIndex || index > this.lastIndex()) return null;
     const entry = this.entries[index - this.offsetIndex - 1];
-    assert(entry !== undefined && entry.index === index, `entry ${index} misplaced`);
+    if (entry === undefined || entry.index !== index) fail(`entry ${index} misplaced`);
     return entry.term;
   }
 
   /** entry returns the retained entry at `index`. */
   entry(index: LogIndex): Entry {
     const entry = this.entries[index - this.offsetIndex - 1];
-    assert(entry !== undefined, `entry ${index} is not retained (last ${this.lastIndex()})`);
+    if (entry === undefined) fail(`entry ${index} is not retained (last ${this.lastIndex()})`);
     return entry;
   }
 
@@ -83,8 +83,8 @@ export class RaftLog {
    */
   slice(lo: LogIndex, hi: LogIndex, bytesMax: Bytes = Number.MAX_SAFE_INTEGER): Entry[] {
     if (lo >= hi) return [];
-    assert(lo >= this.firstIndex(), `slice from ${lo} below first index ${this.firstIndex()}`);
-    assert(hi <= this.lastIndex() + 1, `slice to ${hi} beyond last index ${this.lastIndex()}`);
+    if (lo < this.firstIndex()) fail(`slice from ${lo} below first index ${this.firstIndex()}`);
+    if (hi > this.lastIndex() + 1) fail(`slice to ${hi} beyond last index ${this.lastIndex()}`);
     const out: Entry[] = [];
     let bytes = 0;
     for (let index = lo; index < hi; index++) {
@@ -120,12 +120,12 @@ export class RaftLog {
    * unknown (compacted) it returns that index with term 0 and the caller probes from there.
    */
   findConflictByTerm(index: LogIndex, term: Term): ConflictHint {
-    assert(index <= this.lastIndex(), `findConflictByTerm index ${index} beyond last ${this.lastIndex()}`);
+    if (index > this.lastIndex()) fail(`findConflictByTerm index ${index} beyond last ${this.lastIndex()}`);
     let probe = index;
     // Bounded: walks down at most lastIndex - offsetIndex entries.
     while (probe >= this.offsetIndex) {
       const ourTerm = this.term(probe);
-      assert(ourTerm !== null, `term of ${probe} must be known`);
+      if (ourTerm === null) fail(`term of ${probe} must be known`);
       if (ourTerm <= term) return { index: probe, term: ourTerm };
       if (probe === this.offsetIndex) break;
       probe -= 1;
@@ -140,8 +140,8 @@ export class RaftLog {
   appendAt(entries: readonly Entry[]): LogIndex | null {
     const first = entries[0];
     if (first === undefined) return null;
-    assert(first.index > this.committed, `append at ${first.index} would overwrite commit ${this.committed}`);
-    assert(first.index <= this.lastIndex() + 1, `append at ${first.index} leaves a gap after ${this.lastIndex()}`);
+    if (first.index <= this.committed) fail(`append at ${first.index} would overwrite commit ${this.committed}`);
+    if (first.index > this.lastIndex() + 1) fail(`append at ${first.index} leaves a gap after ${this.lastIndex()}`);
     let truncatedFrom: LogIndex | null = null;
     if (first.index <= this.lastIndex()) {
       truncatedFrom = first.index;
@@ -153,7 +153,7 @@ export class RaftLog {
 
   /** commitTo raises the commit index; it never lowers it. */
   commitTo(index: LogIndex): boolean {
-    assert(index <= this.lastIndex(), `commit ${index} beyond last index ${this.lastIndex()}`);
+    if (index > this.lastIndex()) fail(`commit ${index} beyond last index ${this.lastIndex()}`);
     if (index <= this.committed) return false;
     this.committed = index;
     return true;
@@ -161,10 +161,10 @@ export class RaftLog {
 
   /** compact forgets entries <= `index`, which must be committed. */
   compact(index: LogIndex): void {
-    assert(index <= this.committed, `compact ${index} beyond commit ${this.committed}`);
+    if (index > this.committed) fail(`compact ${index} beyond commit ${this.committed}`);
     if (index <= this.offsetIndex) return;
     const term = this.term(index);
-    assert(term !== null, `compact index ${index} must be retained`);
+    if (term === null) fail(`compact index ${index} must be retained`);
     this.entries.splice(0, index - this.offsetIndex);
     this.offsetIndex = index;
     this.offsetTerm = term;
@@ -172,7 +172,7 @@ export class RaftLog {
 
   /** restore replaces the whole log by `snapshot` (a follower installing the leader's snapshot). */
   restore(snapshot: SnapshotMeta): void {
-    assert(snapshot.index > this.committed, `restore ${snapshot.index} at or below commit ${this.committed}`);
+    if (snapshot.index <= this.committed) fail(`restore ${snapshot.index} at or below commit ${this.committed}`);
     this.snapshot = snapshot;
     this.entries = [];
     this.offsetIndex = snapshot.index;
@@ -181,8 +181,8 @@ export class RaftLog {
   }
 
   private appendOne(entry: Entry): void {
-    assert(entry.index === this.lastIndex() + 1, `entry ${entry.index} not contiguous after ${this.lastIndex()}`);
-    assert(entry.term >= this.lastTerm(), `entry term ${entry.term} below previous term ${this.lastTerm()}`);
+    if (entry.index !== this.lastIndex() + 1) fail(`entry ${entry.index} not contiguous after ${this.lastIndex()}`);
+    if (entry.term < this.lastTerm()) fail(`entry term ${entry.term} below previous term ${this.lastTerm()}`);
     this.entries.push(entry);
   }
 }

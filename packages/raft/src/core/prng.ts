@@ -3,7 +3,7 @@
  *
  * The core takes all randomness from `config.prng`; seeding it makes a run replay exactly.
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import type { Prng } from "./types";
 
 /** SeededPrng produces the same sequence for the same 32-bit seed. */
@@ -11,7 +11,7 @@ export class SeededPrng implements Prng {
   private state: number;
 
   constructor(seed: number) {
-    assert(Number.isInteger(seed), `seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) fail(`seed must be an integer, got ${seed}`);
     this.state = seed >>> 0;
   }
 
@@ -26,9 +26,9 @@ export class SeededPrng implements Prng {
 
   /** nextInt returns an integer in [0, maxExclusive). */
   nextInt(maxExclusive: number): number {
-    assert(Number.isInteger(maxExclusive), `maxExclusive must be an integer, got ${maxExclusive}`);
-    assert(maxExclusive > 0, `maxExclusive must be positive, got ${maxExclusive}`);
-    assert(maxExclusive <= 2 ** 32, `maxExclusive must fit 32 bits, got ${maxExclusive}`);
+    if (!Number.isInteger(maxExclusive)) fail(`maxExclusive must be an integer, got ${maxExclusive}`);
+    if (maxExclusive <= 0) fail(`maxExclusive must be positive, got ${maxExclusive}`);
+    if (maxExclusive > 2 ** 32) fail(`maxExclusive must fit 32 bits, got ${maxExclusive}`);
     const value = Math.floor((this.nextUint32() / 2 ** 32) * maxExclusive);
     assert(value >= 0 && value < maxExclusive, "nextInt out of range");
     return value;

@@ -5,7 +5,7 @@
  * `propose()`, output is `ready()`, confirmed by `advance()`. Invariants are asserted after
  * every call; a failure is a programmer error and crashes.
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import { ProgressState } from "../tracker/progress";
 import { validateRaftConfig, type RaftConfig } from "./config";
 import { hup, tickElection } from "./election";
@@ -191,7 +191,7 @@ export class RaftCore {
 
   private checkInvariants(): void {
     const s = this.s;
-    assert(s.term >= this.termSeen, `term decreased from ${this.termSeen} to ${s.term}`);
+    if (s.term < this.termSeen) fail(`term decreased from ${this.termSeen} to ${s.term}`);
     this.termSeen = s.term;
     assert(s.log.committed <= s.log.lastIndex(), "commit <= lastIndex");
     assert(s.handoff.applied <= s.log.committed, "applied <= commit");
@@ -201,8 +201,8 @@ export class RaftCore {
     assert(s.role === Role.Leader || s.progress.size === 0, "only a leader tracks progress");
     assert(s.role === Role.Leader || s.transferTarget === null, "only a leader transfers");
     for (const [peer, progress] of s.progress) {
-      assert(progress.match < progress.next, `match < next for ${peer}`);
-      assert(progress.match <= s.log.lastIndex(), `match <= lastIndex for ${peer}`);
+      if (progress.match >= progress.next) fail(`match < next for ${peer}`);
+      if (progress.match > s.log.lastIndex()) fail(`match <= lastIndex for ${peer}`);
     }
     if (s.role === Role.Leader) assert(s.termStartIndex > 0, "a leader has a term start index");
   }

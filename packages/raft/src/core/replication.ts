@@ -2,7 +2,7 @@
  * Log replication (§5.3): the leader's appends and heartbeats, the follower's handling of
  * them, and the leader's commit rule (§5.4.2: count replicas only for current-term entries).
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import { committedIndex } from "../quorum/majority";
 import { ProgressState, type Progress } from "../tracker/progress";
 import { TraceEventKind } from "./events";
@@ -114,7 +114,7 @@ export function onAppend(s: RaftState, m: AppendMessage): void {
   const lastNewIndex = m.prevIndex + m.entries.length;
   const conflictIndex = s.log.findConflict(m.entries);
   if (conflictIndex !== 0) {
-    assert(conflictIndex > s.log.committed, `entry ${conflictIndex} conflicts with committed entries`);
+    if (conflictIndex <= s.log.committed) fail(`entry ${conflictIndex} conflicts with committed entries`);
     const first = m.entries[0];
     assert(first !== undefined, "a conflict implies entries");
     const truncatedFrom = s.log.appendAt(m.entries.slice(conflictIndex - first.index));

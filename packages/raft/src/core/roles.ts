@@ -5,7 +5,7 @@
  *   any --higher term / leader seen / election lost / quorum lost--> follower
  *   (without pre-vote, or on TimeoutNow, a follower becomes candidate directly)
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import { Progress } from "../tracker/progress";
 import { FollowerReason, TraceEventKind, TransferAbortReason } from "./events";
 import { Role, type RaftState } from "./state";
@@ -27,7 +27,7 @@ export function abortTransfer(s: RaftState, reason: TransferAbortReason): void {
 }
 
 function resetForTerm(s: RaftState, term: Term): void {
-  assert(term >= s.term, `term never decreases (${s.term} -> ${term})`);
+  if (term < s.term) fail(`term never decreases (${s.term} -> ${term})`);
   if (term > s.term) {
     s.term = term;
     s.vote = null;
@@ -76,8 +76,8 @@ export function becomeCandidate(s: RaftState, transfer: boolean): void {
 
 /** becomeLeader takes over the term: fresh progress for every voter and a no-op entry. */
 export function becomeLeader(s: RaftState): void {
-  assert(s.role === Role.Candidate, `only a candidate becomes leader (was ${s.role})`);
-  assert(s.leaderKnownTerm < s.term, `another leader was already seen in term ${s.term}`);
+  if (s.role !== Role.Candidate) fail(`only a candidate becomes leader (was ${s.role})`);
+  if (s.leaderKnownTerm >= s.term) fail(`another leader was already seen in term ${s.term}`);
   s.role = Role.Leader;
   s.leader = s.id;
   s.electionElapsedTicks = 0;

@@ -3,7 +3,7 @@
  * the follower installs it (or ignores one at or below its commit); the user compacts the log.
  * The core only ever handles SnapshotMeta — the driver streams the bytes.
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import { ProgressState, type Progress } from "../tracker/progress";
 import { TraceEventKind } from "./events";
 import { MessageType, type SnapshotMessage } from "./messages";
@@ -66,11 +66,11 @@ export function reportSnapshot(s: RaftState, peer: NodeId, ok: boolean): void {
 export function compact(s: RaftState, meta: SnapshotMeta, trailingEntriesKept: number): void {
   assert(Number.isInteger(trailingEntriesKept) && trailingEntriesKept >= 0, "trailingEntriesKept must be >= 0");
   const appliedIndex = s.handoff.applyHandedThrough;
-  assert(meta.index <= appliedIndex, `snapshot ${meta.index} beyond applied ${appliedIndex}`);
+  if (meta.index > appliedIndex) fail(`snapshot ${meta.index} beyond applied ${appliedIndex}`);
   // A snapshot taken while a newer one arrived from the leader is simply superseded.
   if (meta.index < (s.log.snapshot?.index ?? 0)) return;
   const knownTerm = s.log.term(meta.index);
-  assert(knownTerm === null || knownTerm === meta.term, `snapshot term ${meta.term} != log term ${knownTerm}`);
+  if (knownTerm !== null && knownTerm !== meta.term) fail(`snapshot term ${meta.term} != log term ${knownTerm}`);
   s.log.snapshot = meta;
   const compactIndex = Math.max(s.log.firstIndex() - 1, meta.index - trailingEntriesKept);
   s.log.compact(compactIndex);

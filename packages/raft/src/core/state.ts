@@ -2,7 +2,7 @@
  * RaftState: every field of one Raft node, shared by the handler modules (roles, election,
  * replication, snapshot, transfer, proposal, ready). RaftCore (raft.ts) is the public facade.
  */
-import { assert } from "../assert";
+import { assert, fail } from "../assert";
 import { quorumSize } from "../quorum/majority";
 import { Progress } from "../tracker/progress";
 import type { RaftConfig } from "./config";
@@ -111,8 +111,8 @@ export class RaftState {
     const commit = Math.max(restore.hardState.commit, snapshotIndex);
     const applied = Math.max(restore.applied, snapshotIndex);
     this.log = new RaftLog(restore.snapshot, restore.entries, commit);
-    assert(this.log.committed >= snapshotIndex, `commit ${this.log.committed} below snapshot ${snapshotIndex}`);
-    assert(applied <= this.log.committed, `applied ${applied} beyond commit ${this.log.committed}`);
+    if (this.log.committed < snapshotIndex) fail(`commit ${this.log.committed} below snapshot ${snapshotIndex}`);
+    if (applied > this.log.committed) fail(`applied ${applied} beyond commit ${this.log.committed}`);
     this.handoff = new LogHandoff(this.log.lastIndex(), applied);
     this.handedHardState = restore.hardState;
   }
@@ -125,7 +125,7 @@ export class RaftState {
   /** progressOf returns the leader's progress for `peer`. */
   progressOf(peer: NodeId): Progress {
     const progress = this.progress.get(peer);
-    assert(progress !== undefined, `no progress for ${peer} (role ${this.role})`);
+    if (progress === undefined) fail(`no progress for ${peer} (role ${this.role})`);
     return progress;
   }
 

@@ -1,7 +1,7 @@
 /**
  * step: term checks common to every message (§5.1), then one handler per message type.
  */
-import { assert, assertNever } from "../assert";
+import { assert, assertNever, fail } from "../assert";
 import { hup, onVoteRequest, onVoteResponse } from "./election";
 import { FollowerReason, TraceEventKind } from "./events";
 import { MessageType, type Message } from "./messages";
@@ -12,8 +12,8 @@ import { Role, type RaftState } from "./state";
 
 /** step handles one message from a peer. */
 export function step(s: RaftState, m: Message): void {
-  assert(m.to === s.id, `message for ${m.to} delivered to ${s.id}`);
-  assert(s.peers.includes(m.from) && m.from !== s.id, `message from non-peer ${m.from}`);
+  if (m.to !== s.id) fail(`message for ${m.to} delivered to ${s.id}`);
+  if (!s.peers.includes(m.from) || m.from === s.id) fail(`message from non-peer ${m.from}`);
   if (m.term > s.term) {
     if (!onHigherTerm(s, m)) return;
   } else if (m.term < s.term) {
@@ -58,9 +58,9 @@ function onLowerTerm(s: RaftState, m: Message): void {
 
 /** followLeader: a leader of our term spoke, so a (pre-)candidate steps back (§5.2). */
 function followLeader(s: RaftState, m: Message): void {
-  assert(s.role !== Role.Leader, `two leaders in term ${s.term}: ${s.id} and ${m.from}`);
+  if (s.role === Role.Leader) fail(`two leaders in term ${s.term}: ${s.id} and ${m.from}`);
   if (s.role !== Role.Follower) becomeFollower(s, s.term, m.from, FollowerReason.LeaderSeen);
-  assert(s.leader === null || s.leader === m.from, `two leaders in term ${s.term}: ${s.leader} and ${m.from}`);
+  if (s.leader !== null && s.leader !== m.from) fail(`two leaders in term ${s.term}: ${s.leader} and ${m.from}`);
   s.leader = m.from;
   s.leaderKnownTerm = s.term;
   s.electionElapsedTicks = 0;
