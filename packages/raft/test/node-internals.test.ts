@@ -41,6 +41,38 @@ describe("node - pending proposals", () => {
     expect(pending.size).toBe(0);
   });
 
+  it("a proposal placed again after leadership was lost and regained drops the waiters at and above its index", async () => {
+    const pending = new PendingProposals();
+    const nine = pending.add(9, 1);
+    const ten = pending.add(10, 1).catch((e: Error) => e.message);
+    const eleven = pending.add(11, 1).catch((e: Error) => e.message);
+    const again = pending.add(10, 3);
+    expect(await Promise.all([ten, eleven])).toEqual([
+      "proposal at index 10 (term 1) was replaced by an entry of term 3",
+      "proposal at index 11 (term 1) was replaced by an entry of term 3",
+    ]);
+    expect(pending.size).toBe(2);
+    pending.applied({ index: 9, term: 1, kind: EntryKind.Normal, data: bytes("a") });
+    pending.applied({ index: 10, term: 3, kind: EntryKind.Normal, data: bytes("b") });
+    await expect(nine).resolves.toEqual({ index: 9 });
+    await expect(again).resolves.toEqual({ index: 10 });
+    expect(pending.size).toBe(0);
+  });
+
+  it("skips applied entries nobody here waits for and stays in order across thousands of proposals", async () => {
+    const pending = new PendingProposals();
+    const outcomes: Array<Promise<{ index: number }>> = [];
+    // Index 1 is another node's entry (or a no-op): applying it settles nothing.
+    for (let index = 2; index <= 3001; index++) outcomes.push(pending.add(index, 4));
+    pending.applied({ index: 1, term: 4, kind: EntryKind.Noop, data: new Uint8Array(0) });
+    expect(pending.size).toBe(3000);
+    for (let index = 1; index <= 3001; index++) {
+      pending.applied({ index, term: 4, kind: EntryKind.Normal, data: bytes("x") });
+      expect(pending.size).toBe(3001 - Math.max(index, 1));
+    }
+    expect((await Promise.all(outcomes)).map((o) => o.index)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 2));
+  });
+
   it("failAll rejects every waiting proposal with the error built for its index", async () => {
     const pending = new PendingProposals();
     const a = pending.add(1, 1).catch((e: Error) => e.message);

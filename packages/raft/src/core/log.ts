@@ -151,6 +151,11 @@ export class RaftLog {
     return truncatedFrom;
   }
 
+  /** append stores one entry right after the last (a leader's proposal). */
+  append(entry: Entry): void {
+    this.appendOne(entry);
+  }
+
   /** commitTo raises the commit index; it never lowers it. */
   commitTo(index: LogIndex): boolean {
     if (index > this.lastIndex()) fail(`commit ${index} beyond last index ${this.lastIndex()}`);

@@ -34,7 +34,7 @@ export function propose(s: RaftState, data: Uint8Array, opts: ProposeOptions | u
     throw refusal;
   }
   const index = s.log.lastIndex() + 1;
-  s.log.appendAt([{ term: s.term, index, kind: EntryKind.Normal, data }]);
+  s.log.append({ term: s.term, index, kind: EntryKind.Normal, data });
   s.uncommittedBytes += data.length;
   s.progressOf(s.id).next = index + 1;
   s.appendsPending = true;

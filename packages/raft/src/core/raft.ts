@@ -200,10 +200,15 @@ export class RaftCore {
     assert((s.role === Role.Leader) === (s.leader === s.id), "leader field matches role");
     assert(s.role === Role.Leader || s.progress.size === 0, "only a leader tracks progress");
     assert(s.role === Role.Leader || s.transferTarget === null, "only a leader transfers");
-    for (const [peer, progress] of s.progress) {
-      if (progress.match >= progress.next) fail(`match < next for ${peer}`);
-      if (progress.match > s.log.lastIndex()) fail(`match <= lastIndex for ${peer}`);
+    if (s.role === Role.Leader) {
+      assert(s.termStartIndex > 0, "a leader has a term start index");
+      // Over the voter list, not the Map: this runs after every proposal, and a Map's entry
+      // iterator allocates.
+      for (const peer of s.peers) {
+        const progress = s.progressOf(peer);
+        if (progress.match >= progress.next) fail(`match < next for ${peer}`);
+        if (progress.match > s.log.lastIndex()) fail(`match <= lastIndex for ${peer}`);
+      }
     }
-    if (s.role === Role.Leader) assert(s.termStartIndex > 0, "a leader has a term start index");
   }
 }
