@@ -99,16 +99,14 @@ export function sendHeartbeat(s: RaftState, to: NodeId): void {
 /** onAppend: the follower's consistency check, conflict truncation and commit (§5.3). */
 export function onAppend(s: RaftState, m: AppendMessage): void {
   assert(s.role === Role.Follower, "appends are handled as follower");
-  const respond = (reject: boolean, index: LogIndex, rejectHint: AppendResponse["rejectHint"]): void =>
-    s.sendAppendResponse(m.from, reject, index, rejectHint);
   if (m.prevIndex < s.log.committed) {
     // Everything up to our commit is settled; tell the leader where we are.
-    respond(false, s.log.committed, null);
+    s.sendAppendResponse(m.from, false, s.log.committed, null);
     return;
   }
   if (!s.log.matchTerm(m.prevIndex, m.prevTerm)) {
     const hint = s.log.findConflictByTerm(Math.min(m.prevIndex, s.log.lastIndex()), m.prevTerm);
-    respond(true, m.prevIndex, hint);
+    s.sendAppendResponse(m.from, true, m.prevIndex, hint);
     return;
   }
   const lastNewIndex = m.prevIndex + m.entries.length;
@@ -124,7 +122,7 @@ export function onAppend(s: RaftState, m: AppendMessage): void {
     }
   }
   commitTo(s, Math.min(m.commit, lastNewIndex));
-  respond(false, lastNewIndex, null);
+  s.sendAppendResponse(m.from, false, lastNewIndex, null);
 }
 
 /** onHeartbeat: the follower learns the commit index and answers to keep the leader's lease. */

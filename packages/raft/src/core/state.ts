@@ -64,6 +64,8 @@ export class RaftState {
   readonly config: RaftConfig;
   readonly id: NodeId;
   readonly peers: readonly NodeId[];
+  /** others: the voters except this node (fixed: membership does not change). */
+  private readonly others: readonly NodeId[];
   readonly quorum: number;
   term: Term;
   vote: NodeId | null;
@@ -100,6 +102,7 @@ export class RaftState {
     this.config = config;
     this.id = config.id;
     this.peers = config.peers;
+    this.others = config.peers.filter((peer) => peer !== config.id);
     this.quorum = quorumSize(config.peers.length);
     this.term = restore.hardState.term;
     this.vote = restore.hardState.vote;
@@ -118,8 +121,8 @@ export class RaftState {
   }
 
   /** otherPeers lists every voter except this node. */
-  otherPeers(): NodeId[] {
-    return this.peers.filter((peer) => peer !== this.id);
+  otherPeers(): readonly NodeId[] {
+    return this.others;
   }
 
   /** progressOf returns the leader's progress for `peer`. */
