@@ -171,7 +171,9 @@ export function onAppendResponse(s: RaftState, m: AppendResponse): void {
       break;
   }
   maybeCommit(s);
-  s.appendsPending = true;
+  // Only entries not yet sent give this acknowledgement something to flush (a commit it advanced
+  // has flagged its own broadcast); otherwise the driver would run a Ready with nothing in it.
+  if (progress.next <= s.log.lastIndex()) s.appendsPending = true;
   maybeSendTimeoutNow(s, m.from);
 }
 
