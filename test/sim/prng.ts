@@ -17,14 +17,14 @@ export class SimPrng extends SeededPrng {
 
   /** chance returns true with the given probability in [0, 1]. */
   chance(probability: number): boolean {
-    return this.nextUint32() / 2 ** 32 < probability;
+    return this.nextFloat() < probability;
   }
 
   /** probability draws a rate in [0, max), skewed so that zero and small rates are common. */
   probability(max: number): number {
     const choice = this.nextInt(4);
     if (choice === 0) return 0;
-    const uniform = this.nextUint32() / 2 ** 32;
+    const uniform = this.nextFloat();
     return choice === 1 ? uniform * uniform * max : uniform * max;
   }
 

@@ -25,11 +25,6 @@ export function fail(message: string): never {
   throw new AssertionError(message);
 }
 
-/** unreachable marks a code path that a correct program never takes. */
-export function unreachable(message: string): never {
-  throw new AssertionError(`unreachable: ${message}`);
-}
-
 /** assertNever closes a switch over a const-object enum; the compiler proves it unreachable. */
 export function assertNever(value: never): never {
   throw new AssertionError(`unexpected value: ${JSON.stringify(value)}`);

@@ -7,8 +7,8 @@ import { assert } from "./assert";
 
 /**
  * ELECTION_TIMEOUT_TICKS_DEFAULT is T: a follower that hears nothing for a randomized
- * timeout in [T, 2T) ticks campaigns. With the driver's 100 ms tick this is 1-2 s, well above
- * a loopback round trip and an fsync, so healthy clusters do not hold spurious elections.
+ * timeout in [T, 2T) ticks campaigns. It is counted in ticks: the node driver sets its own tick
+ * interval and defaults (node/limits.ts).
  */
 export const ELECTION_TIMEOUT_TICKS_DEFAULT = 10;
 

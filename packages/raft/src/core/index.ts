@@ -8,6 +8,6 @@ export * from "./prng";
 export { RaftCore, type RaftStatus, type PeerProgress } from "./raft";
 export { Role, type Ready, type RaftRestore } from "./state";
 export type { ProposeOptions, ProposeResult } from "./propose";
-export { AssertionError, assert, assertNever, unreachable } from "../assert";
+export { AssertionError, assert, assertNever } from "../assert";
 export { ProgressState } from "../tracker/progress";
 export { quorumSize } from "../quorum/majority";

@@ -6,13 +6,8 @@
  * the core holds every entry after the compaction point (compact() bounds that).
  */
 import { assert, fail } from "../assert";
+import type { RejectHint } from "./messages";
 import type { Bytes, Entry, LogIndex, SnapshotMeta, Term } from "./types";
-
-/** ConflictHint is a (index, term) position used for one-round-trip backtracking. */
-export interface ConflictHint {
-  readonly index: LogIndex;
-  readonly term: Term;
-}
 
 /** RaftLog holds entries (offsetIndex, lastIndex]. Invariant: committed <= lastIndex. */
 export class RaftLog {
@@ -85,15 +80,18 @@ export class RaftLog {
     if (lo >= hi) return [];
     if (lo < this.firstIndex()) fail(`slice from ${lo} below first index ${this.firstIndex()}`);
     if (hi > this.lastIndex() + 1) fail(`slice to ${hi} beyond last index ${this.lastIndex()}`);
-    const out: Entry[] = [];
-    let bytes = 0;
-    for (let index = lo; index < hi; index++) {
-      const entry = this.entry(index);
-      if (out.length > 0 && bytes + entry.data.length > bytesMax) break;
-      bytes += entry.data.length;
-      out.push(entry);
+    // Find the end under the byte cap, then copy the run once (this runs for every Ready and append).
+    const start = lo - this.offsetIndex - 1;
+    const stop = hi - this.offsetIndex - 1;
+    let end = start + 1;
+    let bytes = this.entries[start]!.data.length;
+    while (end < stop) {
+      const size = this.entries[end]!.data.length;
+      if (bytes + size > bytesMax) break;
+      bytes += size;
+      end++;
     }
-    return out;
+    return this.entries.slice(start, end);
   }
 
   /** payloadBytes sums the payload bytes of entries [lo, hi). */
@@ -119,7 +117,7 @@ export class RaftLog {
    * every entry above it differs from a log whose entry at `index` has `term`. When the term is
    * unknown (compacted) it returns that index with term 0 and the caller probes from there.
    */
-  findConflictByTerm(index: LogIndex, term: Term): ConflictHint {
+  findConflictByTerm(index: LogIndex, term: Term): RejectHint {
     if (index > this.lastIndex()) fail(`findConflictByTerm index ${index} beyond last ${this.lastIndex()}`);
     let probe = index;
     // Bounded: walks down at most lastIndex - offsetIndex entries.

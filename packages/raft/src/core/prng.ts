@@ -29,7 +29,7 @@ export class SeededPrng implements Prng {
     if (!Number.isInteger(maxExclusive)) fail(`maxExclusive must be an integer, got ${maxExclusive}`);
     if (maxExclusive <= 0) fail(`maxExclusive must be positive, got ${maxExclusive}`);
     if (maxExclusive > 2 ** 32) fail(`maxExclusive must fit 32 bits, got ${maxExclusive}`);
-    const value = Math.floor((this.nextUint32() / 2 ** 32) * maxExclusive);
+    const value = Math.floor(this.nextFloat() * maxExclusive);
     assert(value >= 0 && value < maxExclusive, "nextInt out of range");
     return value;
   }

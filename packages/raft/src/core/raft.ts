@@ -25,7 +25,7 @@ import type { LogIndex, NodeId, SnapshotMeta, Term } from "./types";
 export interface PeerProgress {
   match: LogIndex;
   next: LogIndex;
-  state: "probe" | "replicate" | "snapshot";
+  state: ProgressState;
   inflight: number;
 }
 

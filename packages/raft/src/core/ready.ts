@@ -11,10 +11,11 @@ import { assert } from "../assert";
 import { advanceHandoff } from "./logHandoff";
 import { flushAppends, maybeCommit } from "./replication";
 import { Role, type RaftState, type Ready } from "./state";
-import type { HardState } from "./types";
 
-function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+/** hardStateChanged: does the hard state differ from the one last handed out? (No allocation.) */
+function hardStateChanged(s: RaftState): boolean {
+  const handed = s.handedHardState;
+  return handed.term !== s.term || handed.vote !== s.vote || handed.commit !== s.log.committed;
 }
 
 /** hasReady: is there work for the driver? False while a Ready is outstanding. */
@@ -25,7 +26,7 @@ export function hasReady(s: RaftState): boolean {
   if (s.handoff.pendingSnapshot !== null || s.handoff.pendingCompactedThrough !== null) return true;
   if (s.handoff.persistHandedThrough < s.log.lastIndex()) return true;
   if (s.handoff.applyHandedThrough < s.log.committed) return true;
-  return !sameHardState(s.handedHardState, s.hardState());
+  return hardStateChanged(s);
 }
 
 /** ready hands out all pending work; at most one Ready is outstanding at a time. */
@@ -37,9 +38,9 @@ export function ready(s: RaftState): Ready {
   const commit = s.log.committed;
   const entries = s.log.slice(handoff.persistHandedThrough + 1, lastIndex + 1);
   const committed = s.log.slice(handoff.applyHandedThrough + 1, commit + 1);
-  const hardState = s.hardState();
+  const hardState = hardStateChanged(s) ? s.hardState() : null;
   const rd: Ready = {
-    hardState: sameHardState(s.handedHardState, hardState) ? null : hardState,
+    hardState,
     entries,
     snapshot: handoff.pendingSnapshot,
     messages: s.outbox,
@@ -55,7 +56,7 @@ export function ready(s: RaftState): Ready {
       snapshotIndex: handoff.pendingSnapshot?.index ?? null,
     },
   };
-  s.handedHardState = hardState;
+  if (hardState !== null) s.handedHardState = hardState;
   handoff.persistHandedThrough = lastIndex;
   handoff.applyHandedThrough = commit;
   handoff.pendingSnapshot = null;

@@ -3,7 +3,7 @@
  * them, and the leader's commit rule (§5.4.2: count replicas only for current-term entries).
  */
 import { assert, fail } from "../assert";
-import { committedIndex } from "../quorum/majority";
+import { committedIndexOf } from "../quorum/majority";
 import { ProgressState, type Progress } from "../tracker/progress";
 import { TraceEventKind } from "./events";
 import {
@@ -19,28 +19,27 @@ import { maybeSendTimeoutNow } from "./transfer";
 import type { Entry, LogIndex, NodeId } from "./types";
 
 /** commitTo raises the commit index and records the event. */
-export function commitTo(s: RaftState, index: LogIndex): boolean {
+export function commitTo(s: RaftState, index: LogIndex): void {
   const from = s.log.committed;
-  if (!s.log.commitTo(index)) return false;
-  s.emit({ kind: TraceEventKind.CommitAdvanced, from, to: index });
-  return true;
+  if (s.log.commitTo(index)) s.emit({ kind: TraceEventKind.CommitAdvanced, from, to: index });
 }
 
 /**
  * maybeCommit advances the leader's commit to the highest index a majority stores — but only
  * when that entry is from the current term (figure 8): older entries commit through it.
  */
-export function maybeCommit(s: RaftState): boolean {
+export function maybeCommit(s: RaftState): void {
   assert(s.role === Role.Leader, "only the leader counts replicas");
-  const index = committedIndex(s.peers, (peer) => s.progressOf(peer).match);
-  if (index <= s.log.committed || s.log.term(index) !== s.term) return false;
+  const matches = s.matchScratch;
+  for (let i = 0; i < s.peers.length; i++) matches[i] = s.progressOf(s.peers[i]!).match;
+  const index = committedIndexOf(matches, s.quorum);
+  if (index <= s.log.committed || s.log.term(index) !== s.term) return;
   const before = s.log.committed;
   s.uncommittedBytes -= s.log.payloadBytes(before + 1, index + 1);
   assert(s.uncommittedBytes >= 0, "uncommitted bytes never go negative");
   commitTo(s, index);
   s.commitBroadcastPending = true;
   s.appendsPending = true;
-  return true;
 }
 
 /**
@@ -50,13 +49,16 @@ export function maybeCommit(s: RaftState): boolean {
 export function sendAppend(s: RaftState, to: NodeId, sendIfEmpty: boolean): boolean {
   const progress = s.progressOf(to);
   if (progress.isPaused()) return false;
+  const lastIndex = s.log.lastIndex();
+  if (progress.next > lastIndex && !sendIfEmpty) return false;
   const prevIndex = progress.next - 1;
   const prevTerm = s.log.term(prevIndex);
-  if (prevTerm === null || progress.next < s.log.firstIndex()) return sendSnapshot(s, to, progress);
-  const lastIndex = s.log.lastIndex();
+  if (prevTerm === null || progress.next < s.log.firstIndex()) {
+    sendSnapshot(s, to, progress);
+    return true;
+  }
   const entries: Entry[] =
     progress.next <= lastIndex ? s.log.slice(progress.next, lastIndex + 1, s.config.appendBytesMax) : [];
-  if (entries.length === 0 && !sendIfEmpty) return false;
   s.send({
     type: MessageType.Append,
     from: s.id,
@@ -115,7 +117,9 @@ export function onAppend(s: RaftState, m: AppendMessage): void {
     if (conflictIndex <= s.log.committed) fail(`entry ${conflictIndex} conflicts with committed entries`);
     const first = m.entries[0];
     assert(first !== undefined, "a conflict implies entries");
-    const truncatedFrom = s.log.appendAt(m.entries.slice(conflictIndex - first.index));
+    // Usually every entry is new (offset 0): append the message's array without copying it.
+    const offset = conflictIndex - first.index;
+    const truncatedFrom = s.log.appendAt(offset === 0 ? m.entries : m.entries.slice(offset));
     if (truncatedFrom !== null) {
       s.handoff.onTruncate(truncatedFrom);
       s.emit({ kind: TraceEventKind.LogTruncated, fromIndex: truncatedFrom });

@@ -94,7 +94,7 @@ export function becomeLeader(s: RaftState): void {
   }
   s.uncommittedBytes = s.log.payloadBytes(s.log.committed + 1, lastIndex + 1);
   const noop = { term: s.term, index: lastIndex + 1, kind: EntryKind.Noop, data: new Uint8Array(0) };
-  s.log.appendAt([noop]);
+  s.log.append(noop);
   s.progressOf(s.id).next = noop.index + 1;
   s.termStartIndex = noop.index;
   s.appendsPending = true;

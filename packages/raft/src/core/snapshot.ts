@@ -12,14 +12,13 @@ import { Role, type RaftState } from "./state";
 import type { NodeId, SnapshotMeta } from "./types";
 
 /** sendSnapshot offers the latest snapshot to `to` and pauses appends until it is reported. */
-export function sendSnapshot(s: RaftState, to: NodeId, progress: Progress): boolean {
+export function sendSnapshot(s: RaftState, to: NodeId, progress: Progress): void {
   const meta = s.log.snapshot;
   assert(meta !== null, "entries were compacted, so a snapshot exists");
   assert(meta.index >= s.log.firstIndex() - 1, "the snapshot covers every compacted entry");
   s.send({ type: MessageType.Snapshot, from: s.id, to, term: s.term, meta });
   progress.becomeSnapshot(meta.index);
   s.emit({ kind: TraceEventKind.SnapshotSent, to, index: meta.index });
-  return true;
 }
 
 /**

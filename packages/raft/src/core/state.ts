@@ -59,7 +59,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** EventBody is a TraceEvent without the `node`/`term` stamp the state adds. */
 export type EventBody = DistributiveOmit<TraceEvent, "node" | "term">;
 
-/** RaftState holds the node's fields. Invariant checks live in assertInvariants. */
+/** RaftState holds the node's fields. Invariant checks live in RaftCore.checkInvariants. */
 export class RaftState {
   readonly config: RaftConfig;
   readonly id: NodeId;
@@ -67,6 +67,8 @@ export class RaftState {
   /** others: the voters except this node (fixed: membership does not change). */
   private readonly others: readonly NodeId[];
   readonly quorum: number;
+  /** matchScratch: one match index per voter, refilled by every commit check (no allocation). */
+  readonly matchScratch: number[] = [];
   term: Term;
   vote: NodeId | null;
   leader: NodeId | null = null;

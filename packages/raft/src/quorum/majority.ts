@@ -19,10 +19,19 @@ export function quorumSize(voterCount: number): number {
  * `matchByVoter` must list every voter (0 when a voter has acknowledged nothing).
  */
 export function committedIndex(voters: readonly string[], matchByVoter: (id: string) => number): number {
-  const matches = voters.map(matchByVoter);
+  return committedIndexOf(voters.map(matchByVoter), quorumSize(voters.length));
+}
+
+const descending = (a: number, b: number): number => b - a;
+
+/**
+ * committedIndexOf is committedIndex over one match index per voter, for a caller that keeps the
+ * array and the quorum size (the leader, on every acknowledgement). It sorts `matches` in place.
+ */
+export function committedIndexOf(matches: number[], quorum: number): number {
   // Sort descending: the quorum-th largest value is held by at least a quorum of voters.
-  matches.sort((a, b) => b - a);
-  const value = matches[quorumSize(voters.length) - 1];
+  matches.sort(descending);
+  const value = matches[quorum - 1];
   if (value === undefined) throw new RangeError("committedIndex needs at least one voter");
   return value;
 }
