@@ -12,6 +12,9 @@ import { createServer, connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import { Level } from "level";
+import { ENTRY_RUN_HEADER_BYTES } from "../packages/raft/src/entry-run";
+import { LEVEL_WRITE_BUFFER_BYTES } from "../packages/raft/src/storage/limits";
+import { FRAME_HEADER_BYTES } from "../packages/raft/src/transport/limits";
 
 /** CeilingConfig is the workerData of one ceiling replica. */
 export interface CeilingConfig {
@@ -36,14 +39,11 @@ export interface CeilingSample {
 
 type Db = Level<Uint8Array, Uint8Array>;
 
-const FRAME_HEADER_BYTES = 4;
-/** ENTRY_HEADER_BYTES: the per-entry header RaftNode stores and sends (term, kind, length). */
-const ENTRY_HEADER_BYTES = 13;
 const HARD_STATE_BYTES = 40;
 
 async function openDb(dir: string): Promise<Db> {
   const db: Db = new Level<Uint8Array, Uint8Array>(dir, {
-    keyEncoding: "view", valueEncoding: "view", writeBufferSize: 32 * 1024 * 1024,
+    keyEncoding: "view", valueEncoding: "view", writeBufferSize: LEVEL_WRITE_BUFFER_BYTES,
   });
   await db.open();
   return db;
@@ -114,7 +114,7 @@ async function leader(config: CeilingConfig): Promise<void> {
     let round = 0;
     const start = performance.now();
     while (performance.now() - start < run.durationMs) {
-      const blob = Buffer.alloc(run.inflight * (ENTRY_HEADER_BYTES + run.entryBytes), 0x61);
+      const blob = Buffer.alloc(run.inflight * (ENTRY_RUN_HEADER_BYTES + run.entryBytes), 0x61);
       const header = Buffer.alloc(FRAME_HEADER_BYTES);
       header.writeUInt32BE(blob.length);
       const thisRound = round;

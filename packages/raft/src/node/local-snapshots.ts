@@ -86,7 +86,7 @@ export class LocalSnapshots {
     const current = this.storage.snapshot?.meta.index ?? 0;
     if (stored.meta.index <= current) {
       // A newer snapshot from the leader was installed meanwhile; ours is obsolete.
-      await this.storage.discardGeneration(stored.gen, stored.chunks);
+      await this.storage.discardGeneration(stored.gen);
       return;
     }
     await this.storage.saveSnapshot(stored);

@@ -81,7 +81,7 @@ export class SnapshotReceiver {
     const stored: StoredSnapshot = { meta: st.msg.meta, gen: st.gen, chunks: st.nextSeq, bytes: st.bytes };
     const previous = this.completed;
     // Only the newest completed transfer can still be installed; an older one is garbage.
-    if (previous !== null) void this.discard(previous.gen, previous.chunks);
+    if (previous !== null) void this.discard(previous.gen);
     this.completed = stored;
     this.logger.info({ peer: st.msg.from, index: stored.meta.index, bytes: stored.bytes }, "raft node: snapshot staged");
     this.deliver(st.msg);
@@ -91,14 +91,14 @@ export class SnapshotReceiver {
     if (st.failed) return;
     st.failed = true;
     this.logger.error({ peer: from, err: (error as Error).message }, "raft node: staging a snapshot chunk failed");
-    void this.discard(st.gen, st.nextSeq);
+    void this.discard(st.gen);
   }
 
   private abandon(from: NodeId, st: Staging, reason: string): void {
     st.failed = true;
     this.staging.delete(from);
     this.logger.info({ peer: from, reason }, "raft node: staged snapshot abandoned");
-    void st.writes.then(() => this.discard(st.gen, st.nextSeq));
+    void st.writes.then(() => this.discard(st.gen));
   }
 
   /** discardUnclaimed drops a completed snapshot the core did not install (it was not needed). */
@@ -106,12 +106,12 @@ export class SnapshotReceiver {
     const done = this.completed;
     if (done === null) return;
     this.completed = null;
-    void this.discard(done.gen, done.chunks);
+    void this.discard(done.gen);
   }
 
-  private async discard(gen: number, chunks: number): Promise<void> {
+  private async discard(gen: number): Promise<void> {
     try {
-      await this.storage.discardGeneration(gen, chunks);
+      await this.storage.discardGeneration(gen);
     } catch (error) {
       // Stray generations are also deleted on the next start (RaftStorage.load).
       this.logger.warn({ gen, err: (error as Error).message }, "raft node: could not discard a staged snapshot");

@@ -2,7 +2,7 @@
  * Key layout and checksummed record codec of the Raft storage.
  *
  * One LevelDB per node; every key starts with a one-byte prefix naming its kind:
- *   "L" + u64be(first) + u64be(last) → log segment  value: crc32c | (u64 term | u8 kind | u32 length | data) per entry
+ *   "L" + u64be(first) + u64be(last) → log segment  value: crc32c | entry run (entry-run.ts)
  *   "H" + u8(copy)                → hard state      value: crc32c | msgpack {term, vote, commit}
  *   "M"                           → snapshot meta   value: crc32c | msgpack {index, term, peers, gen, chunks, bytes}
  *   "S" + u64be(gen) + u32be(seq) → snapshot chunk  value: crc32c | data
@@ -21,7 +21,7 @@ import { crc32c } from "@node-rs/crc32";
 import { Packr } from "msgpackr";
 import type { Entry, EntryKind, HardState, LogIndex, NodeId, SnapshotMeta, Term } from "../core/types";
 import { EntryKind as EntryKinds } from "../core/types";
-import { INDEX_MAX } from "./limits";
+import { ENTRY_RUN_HEADER_BYTES, checkU64, entryRunBytes, putU64, writeEntryRun } from "../entry-run";
 
 /** KeyPrefix names the kinds of records in the store. */
 export const KeyPrefix = { Log: 0x4c, Hard: 0x48, Meta: 0x4d, Snap: 0x53 } as const;
@@ -30,32 +30,6 @@ export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 const packr = new Packr({ useRecords: false });
 const CRC_BYTES = 4;
 const U32 = 0x1_0000_0000;
-
-function writeU64(view: DataView, offset: number, value: number): void {
-  checkU64(value);
-  view.setUint32(offset, Math.floor(value / U32));
-  view.setUint32(offset + 4, value >>> 0);
-}
-
-function checkU64(value: number): void {
-  if (!Number.isSafeInteger(value) || value < 0 || value > INDEX_MAX) {
-    throw new RangeError(`value ${value} is not a non-negative safe integer`);
-  }
-}
-
-/** putU64 writes a checked value big-endian at `offset` without a DataView (hot path). */
-function putU64(bytes: Uint8Array, offset: number, value: number): void {
-  const high = Math.floor(value / U32);
-  const low = value >>> 0;
-  bytes[offset] = high >>> 24;
-  bytes[offset + 1] = (high >>> 16) & 0xff;
-  bytes[offset + 2] = (high >>> 8) & 0xff;
-  bytes[offset + 3] = high & 0xff;
-  bytes[offset + 4] = low >>> 24;
-  bytes[offset + 5] = (low >>> 16) & 0xff;
-  bytes[offset + 6] = (low >>> 8) & 0xff;
-  bytes[offset + 7] = low & 0xff;
-}
 
 function readU64(view: DataView, offset: number): number {
   return view.getUint32(offset) * U32 + view.getUint32(offset + 4);
@@ -95,9 +69,9 @@ export const META_KEY = Uint8Array.of(KeyPrefix.Meta);
 export function snapKey(gen: number, seq: number): Uint8Array {
   const key = new Uint8Array(13);
   key[0] = KeyPrefix.Snap;
-  const view = new DataView(key.buffer);
-  writeU64(view, 1, gen);
-  view.setUint32(9, seq);
+  checkU64(gen);
+  putU64(key, 1, gen);
+  new DataView(key.buffer).setUint32(9, seq);
   return key;
 }
 
@@ -138,29 +112,15 @@ export function unseal(key: Uint8Array, value: Uint8Array): Uint8Array | string 
   return body;
 }
 
-/** SEGMENT_ENTRY_HEADER_BYTES: u64 term, u8 kind, u32 data length before each entry's data. */
-export const SEGMENT_ENTRY_HEADER_BYTES = 13;
-
 /**
  * encodeSegment returns the sealed value of the segment `entries[from..to]` (inclusive) stored
  * under `key` (= segmentKey of their indexes, passed in because the caller needs it too). One
  * pooled allocation and one copy of each payload; this runs on every node's commit path.
  */
 export function encodeSegment(entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
-  let bodyBytes = 0;
-  for (let i = from; i <= to; i++) bodyBytes += SEGMENT_ENTRY_HEADER_BYTES + entries[i]!.data.length;
-  // Pooled and not zeroed: every byte is written below.
-  const value = Buffer.allocUnsafe(CRC_BYTES + bodyBytes);
-  let offset = CRC_BYTES;
-  for (let i = from; i <= to; i++) {
-    const entry = entries[i]!;
-    checkU64(entry.term);
-    putU64(value, offset, entry.term);
-    value[offset + 8] = entry.kind;
-    value.writeUInt32BE(entry.data.length, offset + 9);
-    value.set(entry.data, offset + SEGMENT_ENTRY_HEADER_BYTES);
-    offset += SEGMENT_ENTRY_HEADER_BYTES + entry.data.length;
-  }
+  // Pooled and not zeroed: writeEntryRun writes every byte after the checksum.
+  const value = Buffer.allocUnsafe(CRC_BYTES + entryRunBytes(entries, from, to));
+  writeEntryRun(value, CRC_BYTES, entries, from, to);
   const crc = crc32c(value.subarray(CRC_BYTES), crc32c(key));
   value.writeUInt32BE(crc, 0);
   return value;
@@ -178,12 +138,12 @@ export function decodeSegment(key: Uint8Array, value: Uint8Array): Entry[] | str
   const entries: Entry[] = [];
   let offset = 0;
   for (let index = first; index <= last; index++) {
-    if (body.length - offset < SEGMENT_ENTRY_HEADER_BYTES) return `segment ends before the header of entry ${index}`;
+    if (body.length - offset < ENTRY_RUN_HEADER_BYTES) return `segment ends before the header of entry ${index}`;
     const kind = body[offset + 8];
     if (kind !== EntryKinds.Normal && kind !== EntryKinds.Noop) return `entry ${index}: unknown kind ${kind}`;
     const term: Term = readU64(view, offset);
     const length = view.getUint32(offset + 9);
-    const start = offset + SEGMENT_ENTRY_HEADER_BYTES;
+    const start = offset + ENTRY_RUN_HEADER_BYTES;
     if (body.length - start < length) return `entry ${index}: ${length} data bytes overrun the segment`;
     // Copy the payload so the entry does not pin LevelDB's read buffer.
     entries.push({ index, term, kind: kind as EntryKind, data: new Uint8Array(body.subarray(start, start + length)) });

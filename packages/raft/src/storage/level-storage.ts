@@ -22,7 +22,7 @@ import {
 } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
-import { DELETE_BATCH_KEYS_MAX, LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
+import { LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
 import { LogSegments } from "./segments";
 
 export type { CorruptionReport } from "./errors";
@@ -47,9 +47,11 @@ export interface PersistRequest {
 
 const EMPTY_HARD_STATE: HardState = { term: 0, vote: null, commit: 0 };
 
+/** SNAP_KEYS: the key range of every snapshot chunk of every generation. */
+const SNAP_KEYS = { gte: Uint8Array.of(KeyPrefix.Snap), lt: Uint8Array.of(KeyPrefix.Snap + 1) } as const;
+
 /** RaftStorage owns one node's LevelDB directory. Not safe for two concurrent `persist` calls. */
 export class RaftStorage {
-  readonly dir: string;
   private readonly db: Db;
   /** log: the stored log segments (index ranges in memory, records in LevelDB). */
   private readonly log: LogSegments;
@@ -65,8 +67,7 @@ export class RaftStorage {
   /** unwrittenHardState: a commit-only hard-state change waiting for the next batch (see persist). */
   private unwrittenHardState: HardState | null = null;
 
-  private constructor(dir: string, db: Db) {
-    this.dir = dir;
+  private constructor(db: Db) {
     this.db = db;
     this.log = new LogSegments(db);
   }
@@ -77,7 +78,7 @@ export class RaftStorage {
       keyEncoding: "view", valueEncoding: "view", writeBufferSize: LEVEL_WRITE_BUFFER_BYTES,
     });
     await db.open();
-    return new RaftStorage(dir, db);
+    return new RaftStorage(db);
   }
 
   /** snapshot returns the currently installed snapshot, if any. */
@@ -102,13 +103,10 @@ export class RaftStorage {
   async load(): Promise<LoadedState> {
     const corruptions: CorruptionReport[] = [];
     const hard = await this.loadHardState(corruptions);
-    this.current = await this.loadMeta(corruptions);
+    this.current = await this.loadMeta(corruptions, hard.commit);
     await this.dropStrayGenerations();
     const { entries, corruption } = await this.log.load(this.current?.meta.index ?? 0, hard.commit);
     if (corruption !== null) corruptions.push(corruption);
-    // Without its snapshot meta the node lost everything up to the commit it had reached.
-    const fixed = corruptions.map((c) => (c.key === printKey(META_KEY) ? { ...c, repairTargetIndex: hard.commit } : c));
-    corruptions.splice(0, corruptions.length, ...fixed);
     const trustedLast = entries.at(-1)?.index ?? this.current?.meta.index ?? 0;
     // A commit index above what we can still show would claim entries we no longer have.
     const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };
@@ -139,7 +137,11 @@ export class RaftStorage {
     return EMPTY_HARD_STATE;
   }
 
-  private async loadMeta(corruptions: CorruptionReport[]): Promise<StoredSnapshot | null> {
+  /**
+   * loadMeta reads the snapshot meta. A corrupt one is deleted and reported with `storedCommit` as
+   * repair target: without its snapshot meta the node lost everything up to the commit it reached.
+   */
+  private async loadMeta(corruptions: CorruptionReport[], storedCommit: LogIndex): Promise<StoredSnapshot | null> {
     const value = await this.db.get(META_KEY);
     if (value === undefined) return null;
     const decoded = decodeMeta(value);
@@ -147,25 +149,27 @@ export class RaftStorage {
       this.nextGen = decoded.gen + 1;
       return decoded;
     }
-    corruptions.push({ key: printKey(META_KEY), reason: decoded, repairTargetIndex: 0 });
+    corruptions.push({ key: printKey(META_KEY), reason: decoded, repairTargetIndex: storedCommit });
     await this.db.del(META_KEY, { sync: true });
     return null;
   }
 
-  /** dropStrayGenerations deletes chunks of staged or replaced snapshots left by a crash. */
+  /**
+   * dropStrayGenerations deletes chunks of staged or replaced snapshots left by a crash: every
+   * chunk key outside the installed generation, with LevelDB's native range clear (no batch in
+   * memory however many chunks were left). Generation numbers are never reused, not even a stray's.
+   */
   private async dropStrayGenerations(): Promise<void> {
-    const keep = this.current?.gen ?? -1;
-    let ops: Op[] = [];
-    for await (const key of this.db.keys({ gte: Uint8Array.of(KeyPrefix.Snap), lt: Uint8Array.of(KeyPrefix.Snap + 1) })) {
-      const gen = snapKeyGen(key);
-      this.nextGen = Math.max(this.nextGen, gen + 1);
-      if (gen !== keep) ops.push({ type: "del", key });
-      if (ops.length >= DELETE_BATCH_KEYS_MAX) {
-        await writeOps(this.db, ops, false);
-        ops = [];
-      }
+    for await (const key of this.db.keys({ ...SNAP_KEYS, reverse: true, limit: 1 })) {
+      this.nextGen = Math.max(this.nextGen, snapKeyGen(key) + 1);
     }
-    if (ops.length > 0) await writeOps(this.db, ops, false);
+    const keep = this.current?.gen;
+    if (keep === undefined) {
+      await this.db.clear(SNAP_KEYS);
+      return;
+    }
+    await this.db.clear({ gte: SNAP_KEYS.gte, lt: snapKey(keep, 0) });
+    await this.db.clear({ gte: snapKey(keep + 1, 0), lt: SNAP_KEYS.lt });
   }
 
   /**
@@ -224,11 +228,12 @@ export class RaftStorage {
     await this.db.put(snapKey(gen, seq), encodeChunk(gen, seq, data));
   }
 
-  /** discardGeneration deletes the chunks of a staged snapshot that will not be installed. */
-  async discardGeneration(gen: number, chunks: number): Promise<void> {
-    const ops: Op[] = [];
-    for (let seq = 0; seq < chunks; seq++) ops.push({ type: "del", key: snapKey(gen, seq) });
-    if (ops.length > 0) await writeOps(this.db, ops, false);
+  /**
+   * discardGeneration deletes the chunks of a staged snapshot that will not be installed: the whole
+   * key range of the generation (as readChunks reads it), so a partly written one goes too.
+   */
+  async discardGeneration(gen: number): Promise<void> {
+    await this.db.clear({ gte: snapKey(gen, 0), lt: snapKey(gen + 1, 0) });
   }
 
   /** saveSnapshot records a snapshot the local state machine took; the log is compacted separately. */
@@ -274,9 +279,7 @@ export class RaftStorage {
     const ops: Op[] = [{ type: "del", key: META_KEY }];
     if (this.current !== null) this.deleteChunks(ops, this.current);
     this.log.deleteOps(ops, 0);
-    const kept: HardState = { term: hardState.term, vote: hardState.vote, commit: 0 };
-    ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, kept) });
-    ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, kept) });
+    this.hardStateOps(ops, { term: hardState.term, vote: hardState.vote, commit: 0 });
     await writeOps(this.db, ops, true);
     this.current = null;
   }

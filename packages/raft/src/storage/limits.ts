@@ -15,13 +15,6 @@ export const SNAPSHOT_CHUNK_BYTES_DEFAULT = 1024 * 1024;
  */
 export const SNAPSHOT_CHUNKS_MAX = 1024 * 1024;
 
-/**
- * DELETE_BATCH_KEYS_MAX bounds how many delete operations one maintenance batch carries (for
- * example when discarding an abandoned staged snapshot), so a huge range does not become one giant
- * in-memory batch.
- */
-export const DELETE_BATCH_KEYS_MAX = 10_000;
-
 /** INDEX_MAX is the largest log index or term we can encode exactly (a JS safe integer). */
 export const INDEX_MAX = Number.MAX_SAFE_INTEGER;
 

@@ -6,7 +6,8 @@
  * the operations it returns into its one synced batch per Ready.
  */
 import type { Entry, LogIndex } from "../core/types";
-import { KeyPrefix, SEGMENT_ENTRY_HEADER_BYTES, decodeSegment, encodeSegment, printKey, segmentKey, segmentKeyRange } from "./codec";
+import { ENTRY_RUN_HEADER_BYTES } from "../entry-run";
+import { KeyPrefix, decodeSegment, encodeSegment, printKey, segmentKey, segmentKeyRange } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
 import { LOG_SEGMENT_BYTES_MAX } from "./limits";
@@ -124,8 +125,8 @@ export class LogSegments {
     let from = 0;
     let bytes = 0;
     for (let i = 0; i < entries.length; i++) {
-      bytes += SEGMENT_ENTRY_HEADER_BYTES + entries[i]!.data.length;
-      if (i < entries.length - 1 && bytes + SEGMENT_ENTRY_HEADER_BYTES + entries[i + 1]!.data.length <= LOG_SEGMENT_BYTES_MAX) continue;
+      bytes += ENTRY_RUN_HEADER_BYTES + entries[i]!.data.length;
+      if (i < entries.length - 1 && bytes + ENTRY_RUN_HEADER_BYTES + entries[i + 1]!.data.length <= LOG_SEGMENT_BYTES_MAX) continue;
       const segment = { first: entries[from]!.index, last: entries[i]!.index };
       const key = segmentKey(segment.first, segment.last);
       ops.push({ type: "put", key, value: encodeSegment(entries, from, i, key) });
