@@ -130,7 +130,7 @@ export class SimCluster {
    * step that emitted the event, so it needs no step of its own. */
   private maybeIsolateAtFirstCommit(node: SimNode, term: number): void {
     const probability = this.options.faults.isolateAtFirstCommitProbability;
-    if (probability === 0 || node.core?.status().role !== Role.Leader) return;
+    if (probability === 0 || node.core?.role !== Role.Leader) return;
     if ((this.firstCommitTerm.get(node.id) ?? 0) >= term) return;
     this.firstCommitTerm.set(node.id, term);
     this.maybeIsolate(node, term, probability, "leader isolated at first commit");
@@ -200,10 +200,9 @@ export class SimCluster {
         this.checkers.observeNode(node.id, null, node.disk.view());
         continue;
       }
-      const status = core.status();
       this.checkers.observeNode(
         node.id,
-        { isLeader: status.role === Role.Leader, term: status.term, commit: status.commit },
+        { isLeader: core.role === Role.Leader, term: core.term, commit: core.commitIndex },
         node.disk.view(),
       );
     }

@@ -136,6 +136,27 @@ export class RaftCore {
     this.checkInvariants();
   }
 
+  /** role, term, leader, commitIndex, lastIndex: what the driver reads after every Ready, without building status(). */
+  get role(): Role {
+    return this.s.role;
+  }
+
+  get term(): Term {
+    return this.s.term;
+  }
+
+  get leader(): NodeId | null {
+    return this.s.leader;
+  }
+
+  get commitIndex(): LogIndex {
+    return this.s.log.committed;
+  }
+
+  get lastIndex(): LogIndex {
+    return this.s.log.lastIndex();
+  }
+
   status(): RaftStatus {
     const s = this.s;
     const progress: Record<NodeId, PeerProgress> = {};

@@ -6,9 +6,11 @@ import type { Logger } from "pino";
 import { defaultRaftConfig, type RaftConfig } from "../core/config";
 import { SeededPrng } from "../core/prng";
 import type { NodeId } from "../core/types";
+import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
+import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
 import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
-import { NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT } from "./limits";
+import { FRAME_OVERHEAD_BYTES, NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT } from "./limits";
 import type { StateMachine } from "./state-machine";
 
 /** RaftTuning: the core parameters a node may override (defaults from the core's limits.ts). */
@@ -54,20 +56,21 @@ export interface RaftNodeOptions {
 /**
  * validateNodeOptions throws a RangeError naming the option when the limits cannot work together:
  * an Append carrying one maximal entry, and a snapshot chunk, must each fit one transport frame,
- * or the receiver would close the connection on every attempt.
+ * or the receiver would close the connection on every attempt. `entryBytesMax` is the resolved
+ * core limit (nodeRaftConfig), the frame and chunk sizes are the options or their defaults.
  */
-export function validateNodeOptions(
-  opts: RaftNodeOptions, limits: { entryBytesMax: number; frameBytesMax: number; chunkBytes: number; overheadBytes: number },
-): void {
+export function validateNodeOptions(opts: RaftNodeOptions, entryBytesMax: number): void {
   if (!opts.members.includes(opts.id)) throw new RangeError(`members must include the node itself (${opts.id})`);
-  if (limits.entryBytesMax + limits.overheadBytes > limits.frameBytesMax) {
+  const frameBytesMax = opts.frameBytesMax ?? FRAME_BYTES_MAX_DEFAULT;
+  const chunkBytes = opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT;
+  if (entryBytesMax + FRAME_OVERHEAD_BYTES > frameBytesMax) {
     throw new RangeError(
-      `raft.entryBytesMax ${limits.entryBytesMax} + ${limits.overheadBytes} bytes of message overhead exceeds ` +
-        `frameBytesMax ${limits.frameBytesMax}`,
+      `raft.entryBytesMax ${entryBytesMax} + ${FRAME_OVERHEAD_BYTES} bytes of message overhead exceeds ` +
+        `frameBytesMax ${frameBytesMax}`,
     );
   }
-  if (limits.chunkBytes < 1 || limits.chunkBytes + limits.overheadBytes > limits.frameBytesMax) {
-    throw new RangeError(`snapshotChunkBytes ${limits.chunkBytes} must be >= 1 and fit frameBytesMax ${limits.frameBytesMax}`);
+  if (chunkBytes < 1 || chunkBytes + FRAME_OVERHEAD_BYTES > frameBytesMax) {
+    throw new RangeError(`snapshotChunkBytes ${chunkBytes} must be >= 1 and fit frameBytesMax ${frameBytesMax}`);
   }
   for (const [name, value] of Object.entries({
     tickIntervalMs: opts.tickIntervalMs, snapshotEntries: opts.snapshotEntries, snapshotTrailingEntries: opts.snapshotTrailingEntries,

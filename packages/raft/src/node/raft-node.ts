@@ -21,14 +21,12 @@ import { RaftCore } from "../core/raft";
 import { Role, type Ready } from "../core/state";
 import type { LogIndex, NodeId, Term } from "../core/types";
 import { RaftStorage } from "../storage/level-storage";
-import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
-import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
 import { TcpTransport } from "../transport/tcp-transport";
 import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
 import { FrameKind, type Envelope } from "../transport/wire";
 import { LeadershipLostError, NodeStoppedError } from "./errors";
-import { FRAME_OVERHEAD_BYTES, TICK_INTERVAL_MS_DEFAULT } from "./limits";
+import { TICK_INTERVAL_MS_DEFAULT } from "./limits";
 import { LocalSnapshots } from "./local-snapshots";
 import { isLeaderReplication, refusedWhileRepairing } from "./message-policy";
 import { nodeRaftConfig, validateNodeOptions, type RaftNodeOptions } from "./options";
@@ -90,10 +88,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
     const logger = (opts.logger ?? pino({ level: "silent" })).child({ node: opts.id });
     const config = nodeRaftConfig(opts);
-    validateNodeOptions(opts, {
-      entryBytesMax: config.entryBytesMax, frameBytesMax: opts.frameBytesMax ?? FRAME_BYTES_MAX_DEFAULT,
-      chunkBytes: opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT, overheadBytes: FRAME_OVERHEAD_BYTES,
-    });
+    validateNodeOptions(opts, config.entryBytesMax);
     const storage = await RaftStorage.open(opts.dataDir);
     let recovered: Awaited<ReturnType<typeof recover>>;
     let core: RaftCore;
@@ -283,7 +278,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       await this.opts.stateMachine.restore(this.storage.readChunks(installed));
       this.applied = installed.meta.index;
       this.appliedTerm = installed.meta.term;
-      this.pending.failAll((index) => new LeadershipLostError(index, this.core.status().leader));
+      this.pending.failAll((index) => new LeadershipLostError(index, this.core.leader));
       this.logger.info({ index: installed.meta.index }, "raft node: installed snapshot from the leader");
     }
     for (const msg of rd.messages) if (!isLeaderReplication(msg)) this.send(msg);
@@ -304,9 +299,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private afterReady(): void {
-    const st = this.core.status();
-    const now: LeaderChange = { leader: st.leader, term: st.term, role: st.role };
-    if (now.leader !== this.last.leader || now.term !== this.last.term || now.role !== this.last.role) {
+    const core = this.core;
+    if (core.leader !== this.last.leader || core.term !== this.last.term || core.role !== this.last.role) {
+      const now: LeaderChange = { leader: core.leader, term: core.term, role: core.role };
       if (this.last.role === Role.Leader && now.role !== Role.Leader) {
         this.pending.failAll((index) => new LeadershipLostError(index, now.leader));
       }
@@ -314,8 +309,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.logger.info(now, "raft node: leadership changed");
       this.emit("leaderChange", now);
     }
-    if (this.repairTargetIndex > 0 && st.commit >= this.repairTargetIndex && st.lastIndex >= this.repairTargetIndex) {
-      this.logger.warn({ commit: st.commit, target: this.repairTargetIndex }, "raft node: repair complete; voting again");
+    if (this.repairTargetIndex > 0 && core.commitIndex >= this.repairTargetIndex && core.lastIndex >= this.repairTargetIndex) {
+      this.logger.warn({ commit: core.commitIndex, target: this.repairTargetIndex }, "raft node: repair complete; voting again");
       this.repairTargetIndex = 0;
     }
     this.snapshots.maybeTake(this.applied, this.appliedTerm);
