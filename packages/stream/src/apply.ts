@@ -11,7 +11,9 @@
  */
 import { assert, assertNever } from "./assert";
 import { apiError, type ApiErrorName, type ApiErrorWire } from "./errors";
+import { overlapsOtherStream } from "./config";
 import type { StreamConfig } from "./config-types";
+import { streamConfigsEqual } from "./config-update";
 import type { LevelOp, MessageReader } from "./level-types";
 import type { BatchOp, MsgFields, MsgOp, OpKindValue, StreamOp } from "./ops";
 import {
@@ -24,7 +26,6 @@ import {
   removeSubject,
 } from "./retention";
 import { StreamMemory, type NewMessage } from "./stream-memory";
-import { subjectsOverlap } from "./subjects";
 import type { LogIndex, Nanos, Seq } from "./units";
 
 /** ApplyResult tells the caller what an applied entry did (what to acknowledge). */
@@ -92,21 +93,42 @@ function storeOne(
   return removed;
 }
 
+type StoredResult = Extract<ApplyResult, { kind: "stored" }>;
+
+/** FIRST_SEQ_FIELD names the op field that carries the first sequence, for assertion texts. */
+const FIRST_SEQ_FIELD = { msg: "seq", batch: "firstSeq" } as const;
+
+/**
+ * storeEntry stores the messages of one msg or batch entry at firstSeq.. with the entry's time:
+ * expiry first, then each message with its rollup and limits, then the sequence state.
+ */
+function storeEntry(
+  ctx: ApplyContext,
+  stream: StreamMemory,
+  kind: "msg" | "batch",
+  firstSeq: Seq,
+  timestampNs: Nanos,
+  msgs: readonly MsgFields[],
+): StoredResult {
+  const name = stream.config.name;
+  assert(
+    firstSeq === stream.lastSeq + 1,
+    `${kind} ${name}: ${FIRST_SEQ_FIELD[kind]} ${firstSeq} is not last ${stream.lastSeq} + 1`,
+  );
+  let removed = expireAt(stream, ctx.ops, timestampNs);
+  msgs.forEach((fields, k) => {
+    removed += storeOne(stream, ctx.ops, fields, firstSeq + k, timestampNs);
+  });
+  ctx.ops.push(stream.seqStateOp());
+  const lastSeq = firstSeq + msgs.length - 1;
+  assert(stream.lastSeq === lastSeq, `${kind}: last sequence after apply`);
+  return { kind: "stored", stream: name, seq: lastSeq, firstSeq, count: msgs.length, removed };
+}
+
 function applyMsg(ctx: ApplyContext, op: MsgOp): ApplyResult {
   const stream = ctx.streams.get(op.stream);
   if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr", op.reply);
-  assert(op.seq === stream.lastSeq + 1, `msg ${op.stream}: seq ${op.seq} is not last ${stream.lastSeq} + 1`);
-  let removed = expireAt(stream, ctx.ops, op.timestampNs);
-  removed += storeOne(stream, ctx.ops, op, op.seq, op.timestampNs);
-  ctx.ops.push(stream.seqStateOp());
-  const result: ApplyResult = {
-    kind: "stored",
-    stream: op.stream,
-    seq: op.seq,
-    firstSeq: op.seq,
-    count: 1,
-    removed,
-  };
+  const result = storeEntry(ctx, stream, "msg", op.seq, op.timestampNs, [op]);
   if (op.reply !== undefined) result.reply = op.reply;
   return result;
 }
@@ -115,43 +137,21 @@ function applyBatch(ctx: ApplyContext, op: BatchOp): ApplyResult {
   const stream = ctx.streams.get(op.stream);
   if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr", op.reply);
   assert(op.msgs.length > 0, `batch ${op.batchId}: no messages`);
-  assert(
-    op.firstSeq === stream.lastSeq + 1,
-    `batch ${op.stream}: firstSeq ${op.firstSeq} is not last ${stream.lastSeq} + 1`,
-  );
-  let removed = expireAt(stream, ctx.ops, op.timestampNs);
-  op.msgs.forEach((fields, k) => {
-    removed += storeOne(stream, ctx.ops, fields, op.firstSeq + k, op.timestampNs);
-  });
-  ctx.ops.push(stream.seqStateOp());
-  const lastSeq = op.firstSeq + op.msgs.length - 1;
-  assert(stream.lastSeq === lastSeq, "batch: last sequence after apply");
-  const result: ApplyResult = {
-    kind: "stored",
-    stream: op.stream,
-    seq: lastSeq,
-    firstSeq: op.firstSeq,
-    count: op.msgs.length,
-    batchId: op.batchId,
-    removed,
-  };
+  const { removed, ...stored } = storeEntry(ctx, stream, "batch", op.firstSeq, op.timestampNs, op.msgs);
+  // batchId goes before removed: results are printed in field order (scenario transcripts).
+  const result: StoredResult = { ...stored, batchId: op.batchId, removed };
   if (op.reply !== undefined) result.reply = op.reply;
   return result;
 }
 
 function overlapsOthers(ctx: ApplyContext, config: StreamConfig): boolean {
-  for (const other of ctx.streams.values()) {
-    if (other.config.name === config.name) continue;
-    const theirs = other.config.subjects;
-    if (config.subjects.some((mine) => theirs.some((subject) => subjectsOverlap(mine, subject)))) return true;
-  }
-  return false;
+  return overlapsOtherStream(config, Array.from(ctx.streams.values(), (stream) => stream.config));
 }
 
 function applyCreate(ctx: ApplyContext, config: StreamConfig): ApplyResult {
   const existing = ctx.streams.get(config.name);
   if (existing !== undefined) {
-    if (JSON.stringify(existing.config) === JSON.stringify(config)) {
+    if (streamConfigsEqual(existing.config, config)) {
       return { kind: "stream.created", stream: config.name, config: existing.config, existed: true };
     }
     return noop("stream.create", config.name, "StreamNameExistErr");

@@ -16,11 +16,6 @@ export function assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new AssertionError(message);
 }
 
-/** unreachable marks a code path that must never run. */
-export function unreachable(message: string): never {
-  throw new AssertionError(`unreachable: ${message}`);
-}
-
 /** assertNever ends a switch over a closed union; the compiler proves it is never reached. */
 export function assertNever(value: never): never {
   throw new AssertionError(`unexpected value: ${JSON.stringify(value)}`);

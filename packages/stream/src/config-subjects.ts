@@ -11,7 +11,8 @@ import { isValidSubject, subjectIsSubsetOf, subjectsOverlap } from "./subjects";
 const NAME_FORBIDDEN = /[ \t\r\n\f.*>\\/]/;
 const API_NAMESPACES = ["$JS.>", "$JSC.>", "$NRG.>"] as const;
 
-function isValidAssetName(name: unknown): boolean {
+/** isValidAssetName reports whether `name` is a valid JetStream asset (stream) name. */
+export function isValidAssetName(name: unknown): boolean {
   return typeof name === "string" && name.length > 0 && !NAME_FORBIDDEN.test(name);
 }
 
@@ -47,7 +48,7 @@ function checkSources(raw: RawStreamConfig): void {
 }
 
 /** checkMirrorAndSources runs the mirror and source checks nats-server runs before subjects. */
-export function checkMirrorAndSources(raw: RawStreamConfig, _cfg: StreamConfig): void {
+export function checkMirrorAndSources(raw: RawStreamConfig): void {
   checkMirror(raw);
   checkSources(raw);
 }

@@ -7,10 +7,6 @@ import { validateStreamConfig } from "./config";
 import { parseStreamConfigInput } from "./config-parse";
 import { Discard, type StreamConfig } from "./config-types";
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * validateStreamUpdate validates `input` as a new configuration for the stream whose current
  * configuration is `current`, then applies nats-server's update rules: the name, storage type
@@ -59,7 +55,8 @@ export function validateStreamUpdate(
 
 /** streamConfigsEqual reports whether two validated configurations are identical. */
 export function streamConfigsEqual(a: StreamConfig, b: StreamConfig): boolean {
-  return sameJson(a, b);
+  // Validated configurations are built in one field order, so equal configs stringify equally.
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** StreamCreateCheck is the outcome of validateStreamCreate. */
@@ -88,6 +85,6 @@ export function validateStreamCreate(input: unknown, streams: readonly StreamCon
   const config = validateStreamConfig(input, streams);
   const existing = streams.find((s) => s.name === config.name);
   if (existing === undefined) return { config, exists: false };
-  if (!sameJson(existing, config)) throw apiError("StreamNameExistErr");
+  if (!streamConfigsEqual(existing, config)) throw apiError("StreamNameExistErr");
   return { config: existing, exists: true };
 }

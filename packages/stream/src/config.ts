@@ -26,7 +26,7 @@ import {
   STREAM_REPLICAS_MAX,
   SUBJECT_DELETE_MARKER_TTL_MIN_NS,
 } from "./limits";
-import { checkMirrorAndSources, checkSubjects } from "./config-subjects";
+import { checkMirrorAndSources, checkSubjects, isValidAssetName } from "./config-subjects";
 import { subjectsOverlap } from "./subjects";
 
 export * from "./config-types";
@@ -48,16 +48,10 @@ export function unsupportedField(field: string): JetStreamApiError {
   return invalidConfig(`stream configuration field ${field} is not supported`);
 }
 
-const NAME_FORBIDDEN = /[ \t\r\n\f.*>\\/]/;
 const utf8 = new TextEncoder();
 
 function byteLength(text: string): number {
   return utf8.encode(text).length;
-}
-
-/** isValidStreamName reports whether `name` is a valid JetStream asset name. */
-export function isValidStreamName(name: string): boolean {
-  return name.length > 0 && !NAME_FORBIDDEN.test(name);
 }
 
 function num(raw: RawStreamConfig, field: string): number {
@@ -76,7 +70,7 @@ function str(raw: RawStreamConfig, field: string): string {
 
 function checkNameAndText(raw: RawStreamConfig): void {
   const name = str(raw, "name");
-  if (!isValidStreamName(name)) {
+  if (!isValidAssetName(name)) {
     throw invalidConfig("stream name is required and can not contain '.', '*', '>', '\\', '/'");
   }
   if (byteLength(name) > STREAM_NAME_BYTES_MAX) {
@@ -242,7 +236,7 @@ export function validateStreamConfig(input: unknown, others: readonly StreamConf
   checkReplicasAndLimits(raw, cfg);
   checkDuplicateWindow(raw, cfg);
   checkFeatureCombinations(raw, cfg);
-  checkMirrorAndSources(raw, cfg);
+  checkMirrorAndSources(raw);
   checkSubjects(raw, cfg);
   const placement = cfg.placement;
   if (placement !== undefined && Object.keys(placement).length === 0) delete cfg.placement;
@@ -250,13 +244,19 @@ export function validateStreamConfig(input: unknown, others: readonly StreamConf
     throw invalidConfig("preferred server not permitted in placement");
   }
   checkUnsupported(raw, cfg);
+  if (overlapsOtherStream(cfg, others)) throw apiError("StreamSubjectOverlapErr");
+  return cfg;
+}
+
+/**
+ * overlapsOtherStream reports whether a subject of `cfg` overlaps a subject of another stream in
+ * `others` (a stream with cfg's own name is the one being updated and is skipped).
+ */
+export function overlapsOtherStream(cfg: StreamConfig, others: Iterable<StreamConfig>): boolean {
   for (const other of others) {
     if (other.name === cfg.name) continue;
-    for (const mine of cfg.subjects) {
-      if (other.subjects.some((theirs) => subjectsOverlap(mine, theirs))) {
-        throw apiError("StreamSubjectOverlapErr");
-      }
-    }
+    const theirs = other.subjects;
+    if (cfg.subjects.some((mine) => theirs.some((subject) => subjectsOverlap(mine, subject)))) return true;
   }
-  return cfg;
+  return false;
 }

@@ -23,20 +23,10 @@ export class DedupeWindow {
   private order: WindowEntry[] = [];
   private head = 0;
 
-  /** size is the number of remembered ids. */
-  get size(): number {
-    return this.byId.size;
-  }
-
   /** get returns the entry of `msgId`, if remembered. */
   get(msgId: string): DedupeEntry | undefined {
     const entry = this.byId.get(msgId);
     return entry === undefined ? undefined : { seq: entry.seq, timestampNs: entry.timestampNs };
-  }
-
-  /** entry returns the stored entry object of `msgId` (for exact removal of its key). */
-  entry(msgId: string): WindowEntry | undefined {
-    return this.byId.get(msgId);
   }
 
   /** add remembers `msgId`; an earlier entry for the same id must be removed first. */

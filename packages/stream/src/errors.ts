@@ -353,8 +353,3 @@ export function apiError(
 export function invalidConfig(text: string): JetStreamApiError {
   return apiError("StreamInvalidConfigF", { err: text });
 }
-
-/** isJetStreamApiError narrows `err` to JetStreamApiError. */
-export function isJetStreamApiError(err: unknown): err is JetStreamApiError {
-  return err instanceof JetStreamApiError;
-}

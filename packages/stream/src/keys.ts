@@ -14,6 +14,7 @@
 import { assert } from "./assert";
 import { STREAM_NAME_BYTES_MAX } from "./limits";
 import type { Nanos, Seq } from "./units";
+import { subjectByteLength } from "./view";
 
 /** KeyKind is the first byte of every key. */
 export const KeyKind = {
@@ -113,11 +114,13 @@ export function messageKeyRange(prefix: StreamKeyPrefix): [Uint8Array, Uint8Arra
 
 /** dedupeKey is the key of a dedupe entry; ordered by time, then message id. */
 export function dedupeKey(prefix: StreamKeyPrefix, timestampNs: Nanos, msgId: string): Uint8Array {
-  const id = utf8.encode(msgId);
-  const key = streamKey(KeyKind.Dedupe, prefix, 8 + id.length);
+  // Sized first and encoded in place: this runs for every message that carries a Nats-Msg-Id.
+  const idLength = subjectByteLength(msgId);
+  const key = streamKey(KeyKind.Dedupe, prefix, 8 + idLength);
   const offset = 1 + prefix.nameBytes.length;
   writeU64(key, offset, timestampNs);
-  key.set(id, offset + 8);
+  const { written } = utf8.encodeInto(msgId, key.subarray(offset + 8));
+  assert(written === idLength, "dedupe key msg id length");
   return key;
 }
 

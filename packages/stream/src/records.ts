@@ -9,7 +9,7 @@
  * The fixed part before the subject lets `open` rebuild the indexes without copying payloads.
  */
 import { assert } from "./assert";
-import type { StoredMessage } from "./view";
+import { subjectByteLength, type StoredMessage } from "./view";
 import type { Nanos, Seq } from "./units";
 
 const RECORD_VERSION = 1;
@@ -28,12 +28,21 @@ export interface MessageRecordInput {
   data: Uint8Array;
 }
 
+/**
+ * writeUtf8 writes `text`, whose UTF-8 length is `length`, into `out` at `at`. Encoding in place
+ * saves the intermediate array TextEncoder.encode allocates for every message.
+ */
+function writeUtf8(out: Uint8Array, at: number, text: string, length: number): void {
+  const { written } = utf8.encodeInto(text, out.subarray(at, at + length));
+  assert(written === length, "utf8 length");
+}
+
 /** encodeMessageRecord builds the stored bytes of one message. */
 export function encodeMessageRecord(input: MessageRecordInput): Uint8Array {
-  const subject = utf8.encode(input.subject);
-  assert(subject.length <= 0xffff, "subject fits u16");
+  const subjectLength = subjectByteLength(input.subject);
+  assert(subjectLength <= 0xffff, "subject fits u16");
   const headerLength = input.headers?.length ?? 0;
-  const total = MESSAGE_FIXED_BYTES + subject.length + 1 + 4 + headerLength + 4 + input.data.length;
+  const total = MESSAGE_FIXED_BYTES + subjectLength + 1 + 4 + headerLength + 4 + input.data.length;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -43,10 +52,10 @@ export function encodeMessageRecord(input: MessageRecordInput): Uint8Array {
   at += 8;
   view.setBigInt64(at, input.ttlDeadlineNs, true);
   at += 8;
-  view.setUint16(at, subject.length, true);
+  view.setUint16(at, subjectLength, true);
   at += 2;
-  out.set(subject, at);
-  at += subject.length;
+  writeUtf8(out, at, input.subject, subjectLength);
+  at += subjectLength;
   out[at] = input.headers === null ? 0 : 1;
   at += 1;
   view.setUint32(at, headerLength, true);
@@ -124,16 +133,16 @@ export interface SeqState {
 
 /** encodeSeqState builds the stored bytes of a stream's sequence state. */
 export function encodeSeqState(state: SeqState): Uint8Array {
-  const msgId = utf8.encode(state.lastMsgId);
-  assert(msgId.length <= 0xffff, "lastMsgId fits u16");
-  const out = new Uint8Array(SEQ_STATE_FIXED_BYTES + msgId.length);
+  const msgIdLength = subjectByteLength(state.lastMsgId);
+  assert(msgIdLength <= 0xffff, "lastMsgId fits u16");
+  const out = new Uint8Array(SEQ_STATE_FIXED_BYTES + msgIdLength);
   const view = new DataView(out.buffer);
   out[0] = RECORD_VERSION;
   view.setBigUint64(1, BigInt(state.firstSeq), true);
   view.setBigUint64(9, BigInt(state.lastSeq), true);
   view.setBigUint64(17, state.lastTimestampNs, true);
-  view.setUint16(25, msgId.length, true);
-  out.set(msgId, SEQ_STATE_FIXED_BYTES);
+  view.setUint16(25, msgIdLength, true);
+  writeUtf8(out, SEQ_STATE_FIXED_BYTES, state.lastMsgId, msgIdLength);
   return out;
 }
 

@@ -8,7 +8,7 @@ import { TTL_HEAP_SLACK_ENTRIES } from "./limits";
 import type { LevelOp } from "./level-types";
 import type { PurgeOp } from "./ops";
 import type { StreamMemory } from "./stream-memory";
-import { subjectMatches } from "./subjects";
+import { isWildcardFilter, subjectMatches } from "./subjects";
 import type { Nanos, Seq } from "./units";
 
 /**
@@ -129,7 +129,7 @@ function compact(stream: StreamMemory, ops: LevelOp[], seq: Seq): number {
 }
 
 function matchingSeqs(stream: StreamMemory, filter: string): Seq[] {
-  if (!filter.includes("*") && !filter.includes(">")) return stream.subjects.get(filter)?.toArray() ?? [];
+  if (!isWildcardFilter(filter)) return stream.subjects.get(filter)?.toArray() ?? [];
   const seqs: Seq[] = [];
   for (const [subject, list] of stream.subjects) {
     if (subjectMatches(filter, subject)) seqs.push(...list.toArray());

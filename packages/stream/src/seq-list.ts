@@ -86,12 +86,6 @@ export class SeqList {
     return this.items.slice(this.head);
   }
 
-  /** at returns the i-th lowest sequence (0-based); `i` must be below size. */
-  at(i: number): Seq {
-    assert(i >= 0 && i < this.size, `SeqList.at(${i}) out of range`);
-    return this.items[this.head + i] as Seq;
-  }
-
   private compact(): void {
     if (this.head < COMPACT_HEAD_MIN || this.head * 2 < this.items.length) return;
     this.items = this.items.slice(this.head);

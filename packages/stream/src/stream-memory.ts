@@ -13,7 +13,7 @@ import { configKey, dedupeKey, messageKey, seqStateKey, streamKeyPrefix, type St
 import type { LevelOp, MessageReader } from "./level-types";
 import { decodeMessageRecord, encodeMessageRecord, encodeSeqState, encodeU64Value } from "./records";
 import { SeqList } from "./seq-list";
-import { subjectMatches } from "./subjects";
+import { isWildcardFilter, subjectMatches } from "./subjects";
 import { TtlHeap } from "./ttl-heap";
 import { messageSize, type DedupeEntry, type StoredMessage, type StreamState, type StreamView } from "./view";
 import type { Bytes, Nanos, Seq } from "./units";
@@ -39,10 +39,6 @@ export interface NewMessage {
 }
 
 const utf8 = new TextEncoder();
-
-function isWildcardFilter(filter: string): boolean {
-  return filter.includes("*") || filter.includes(">");
-}
 
 /** StreamMemory is one stream's applied state. Invariant: memory mirrors what Level holds. */
 export class StreamMemory implements StreamView {
@@ -113,10 +109,6 @@ export class StreamMemory implements StreamView {
     const entry = this.window.get(msgId);
     if (entry === undefined || nowNs === undefined) return entry;
     return entry.timestampNs <= nowNs - BigInt(this.config.duplicate_window) ? undefined : entry;
-  }
-
-  messageSize(subject: string, headers: Uint8Array | null, data: Uint8Array): Bytes {
-    return messageSize(this.config.storage, subject, headers, data);
   }
 
   lastMsgId(): string {

@@ -34,6 +34,15 @@ export function isLiteralSubject(subject: string): boolean {
   return true;
 }
 
+/**
+ * isWildcardFilter is the cheap test the per-subject index uses to choose between a direct
+ * lookup and a scan: any `*` or `>` character, even inside a longer (literal) token, takes the
+ * scan, which matches such a token literally and so still finds the right subjects.
+ */
+export function isWildcardFilter(filter: string): boolean {
+  return filter.includes(WILDCARD_ONE) || filter.includes(WILDCARD_TAIL);
+}
+
 /** isValidPublishSubject reports whether `subject` is valid and literal. */
 export function isValidPublishSubject(subject: string): boolean {
   return isValidSubject(subject) && isLiteralSubject(subject);

@@ -75,8 +75,6 @@ export interface StreamView {
    * given; 0 when there is none (consumers, direct get next_by_subj).
    */
   nextSeq(fromSeq: Seq, filter?: string): Seq;
-  /** messageSize returns the bytes a message accounts for in this stream (see messageSize). */
-  messageSize(subject: string, headers: Uint8Array | null, data: Uint8Array): Bytes;
   /** getMessage reads the message at `seq`, or undefined when it does not exist. */
   getMessage(seq: Seq): Promise<StoredMessage | undefined>;
   /** lastMessage reads the last message on a subject or filter, or undefined. */
@@ -92,7 +90,7 @@ const FILE_HEADER_LENGTH_BYTES = 4;
 /** MEMORY_RECORD_OVERHEAD_BYTES: nats-server memory store per-message overhead. */
 const MEMORY_RECORD_OVERHEAD_BYTES = 16;
 
-/** subjectByteLength returns the UTF-8 length of a subject (ASCII fast path). */
+/** subjectByteLength returns the UTF-8 length of a subject or message id (ASCII fast path). */
 export function subjectByteLength(subject: string): Bytes {
   // Pure ASCII subjects are the norm; their length in characters is their length in bytes.
   for (let i = 0; i < subject.length; i++) {

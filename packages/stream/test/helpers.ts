@@ -1,6 +1,6 @@
 /**
- * Test helpers: temporary store directories, stream configs, op builders and a byte-exact dump
- * of a store's database.
+ * Test helpers: temporary store directories, stream configs, op builders, snapshot chunk
+ * collection and replay, and a byte-exact dump of a store's database.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -67,6 +67,18 @@ export class Applier {
     this.index += 1;
     return this.store.apply(this.index, op);
   }
+}
+
+/** collect reads a whole snapshot (or any chunk stream) into an array. */
+export async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const chunk of chunks) out.push(chunk);
+  return out;
+}
+
+/** chunksOf replays collected chunks as the async stream restore reads. */
+export async function* chunksOf(chunks: Uint8Array[]): AsyncIterable<Uint8Array> {
+  yield* chunks;
 }
 
 /** dumpDb reads every key/value of a closed store directory, as hex strings. */

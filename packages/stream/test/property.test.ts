@@ -2,7 +2,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { subjectMatches, type MsgFields, type StreamOp, type StreamStore, type StreamView } from "../src/index";
-import { config, dumpDb, openStore, reopen, SECOND_NS, T0, tempDir } from "./helpers";
+import { chunksOf, collect, config, dumpDb, openStore, reopen, SECOND_NS, T0, tempDir } from "./helpers";
 import { StreamModel, type ModelNewMsg } from "./model";
 
 const SUBJECTS = ["s.a", "s.b", "s.c", "s.d.e"] as const;
@@ -185,10 +185,6 @@ async function applyRange(store: StreamStore, ops: StreamOp[], from: number, to:
   for (let i = from; i < to; i++) await store.apply(i + 1, ops[i] as StreamOp);
 }
 
-async function* replayChunks(chunks: Uint8Array[]): AsyncIterable<Uint8Array> {
-  yield* chunks;
-}
-
 /**
  * runDisturbed applies the same ops three ways: straight; with a reopen midway after which
  * every op is re-applied from index 1 (a replay); and with a snapshot midway restored into a
@@ -209,11 +205,10 @@ async function runDisturbed(cfgInput: ConfigInput, cmds: Cmd[], cutRatio: number
 
   const source = await openStore();
   await applyRange(source, ops, 0, cut);
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of source.snapshot()) chunks.push(chunk);
+  const chunks = await collect(source.snapshot());
   const restoredDir = await tempDir();
   const restored = await openStore(restoredDir);
-  await restored.restore(replayChunks(chunks));
+  await restored.restore(chunksOf(chunks));
   await applyRange(restored, ops, cut, ops.length);
 
   const states = [straight, replayed, restored].map((s) => s.view("S")?.state());

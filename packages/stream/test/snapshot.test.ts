@@ -6,7 +6,7 @@ import { SNAPSHOT_CHUNK_BYTES_MAX } from "../src/limits";
 import { messageKey, streamKeyPrefix } from "../src/keys";
 import { ChunkKind, encodeChunk, encodeEndPayload, encodeRecords, recordBytes } from "../src/snapshot-format";
 import { recoverSwap } from "../src/store-files";
-import { Applier, bytes, config, dumpDb, msg, openStore, SECOND_NS, T0, tempDir } from "./helpers";
+import { Applier, bytes, chunksOf, collect, config, dumpDb, msg, openStore, SECOND_NS, T0, tempDir } from "./helpers";
 
 async function populated(dir: string, payloadBytes = 16): Promise<StreamStore> {
   const store = await openStore(dir);
@@ -21,16 +21,6 @@ async function populated(dir: string, payloadBytes = 16): Promise<StreamStore> {
   return store;
 }
 
-async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = [];
-  for await (const chunk of chunks) out.push(chunk);
-  return out;
-}
-
-async function* replay(chunks: Uint8Array[]): AsyncIterable<Uint8Array> {
-  yield* chunks;
-}
-
 function views(store: StreamStore) {
   return store.streams().map((v) => ({ config: v.config, state: v.state(), dedupe: v.dedupe("id3"), last: v.subjectLastSeq("s.*") }));
 }
@@ -43,7 +33,7 @@ describe("snapshot and restore", () => {
     expect(chunks.length).toBe(2);
     const targetDir = await tempDir();
     const target = await openStore(targetDir);
-    await target.restore(replay(chunks));
+    await target.restore(chunksOf(chunks));
     expect(target.appliedIndex).toBe(source.appliedIndex);
     expect(views(target)).toEqual(views(source));
     expect(await target.view("S")?.getMessage(8)).toEqual(await source.view("S")?.getMessage(8));
@@ -67,7 +57,7 @@ describe("snapshot and restore", () => {
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(SNAPSHOT_CHUNK_BYTES_MAX);
     const target = await openStore();
-    await target.restore(replay(chunks));
+    await target.restore(chunksOf(chunks));
     expect(views(target)).toEqual(views(source));
   });
 
@@ -81,7 +71,7 @@ describe("snapshot and restore", () => {
       await a.apply({ op: "stream.create", config: config({ name: "OTHER", subjects: ["o"] }) });
       await a.apply(msg("OTHER", 1, "o"));
       const before = views(target);
-      const restoring = target.restore(replay(mutate(chunks.map((c) => c.slice()))));
+      const restoring = target.restore(chunksOf(mutate(chunks.map((c) => c.slice()))));
       await expect(restoring).rejects.toThrow(SnapshotCorruptError);
       await expect(restoring).rejects.toThrow(message);
       expect(views(target)).toEqual(before);
