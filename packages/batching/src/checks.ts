@@ -11,6 +11,8 @@ import {
   isValidPublishSubject,
   limits as streamLimits,
   messageSize,
+  Rollup,
+  TTL_NEVER_NS,
   type BatchMsg,
   type JetStreamApiError,
   type RollupValue,
@@ -144,7 +146,7 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array)
     if (!ttl.ok || ttl.seconds !== 0n) {
       if (!cfg.allow_msg_ttl) return fail(apiError("MessageTTLDisabledErr"));
       if (!ttl.ok) return fail(apiError("MessageTTLInvalidErr"));
-      ttlNs = ttl.seconds < 0n ? -1n : ttl.seconds * 1_000_000_000n;
+      ttlNs = ttl.seconds < 0n ? TTL_NEVER_NS : ttl.seconds * 1_000_000_000n;
     }
   }
   const msgId = headerValue(hdr, HeaderName.MsgId);
@@ -253,13 +255,13 @@ function checkRollup(
   if (raw === undefined || raw.length === 0) return { ok: true };
   if (!cfg.allow_rollup_hdrs || cfg.deny_purge) return rollupFailed("rollup not permitted");
   const rollup = raw.toLowerCase();
-  if (rollup === "sub") {
+  if (rollup === Rollup.Sub) {
     if (diff.subjects.has(subject)) return rollupFailed("batch rollup sub invalid");
-    return { ok: true, rollup: "sub" };
+    return { ok: true, rollup: Rollup.Sub };
   }
-  if (rollup === "all") {
+  if (rollup === Rollup.All) {
     if (diff.subjects.size > 0) return rollupFailed("batch rollup all invalid");
-    return { ok: true, rollup: "all" };
+    return { ok: true, rollup: Rollup.All };
   }
   return rollupFailed(`rollup value invalid: ${goQuote(rollup)}`);
 }

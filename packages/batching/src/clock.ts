@@ -8,7 +8,10 @@ import { assert } from "@flotilla/stream/internal";
 
 /** Clock gives the current wall time. */
 export interface Clock {
-  /** nowMs is milliseconds since the Unix epoch. */
+  /**
+   * nowMs is milliseconds since the Unix epoch that never go backwards: batch deadlines are
+   * measured with it, and a wall clock stepped back must not keep a batch alive.
+   */
   nowMs(): number;
   /** nowNs is nanoseconds since the Unix epoch (the message timestamp unit). */
   nowNs(): bigint;
@@ -24,9 +27,12 @@ export interface Scheduler {
   schedule(delayMs: number, callback: () => void): TimerHandle;
 }
 
-/** systemClock reads Date.now(); nanoseconds are the milliseconds scaled (Node has no wall ns). */
+/**
+ * systemClock: nowMs is the monotonic clock anchored at the process's start (timeOrigin), nowNs
+ * the wall clock (message timestamps); nanoseconds are the milliseconds scaled (Node has no wall ns).
+ */
 export const systemClock: Clock = {
-  nowMs: () => Date.now(),
+  nowMs: () => performance.timeOrigin + performance.now(),
   nowNs: () => BigInt(Date.now()) * 1_000_000n,
 };
 

@@ -45,14 +45,12 @@ export class StagedDiff {
   }
 }
 
+/** PendingProposal is one merged proposal; its diff is what release takes back out. */
 interface PendingProposal {
   readonly firstSeq: number;
   readonly lastSeq: number;
   readonly lastMsgId: string;
-  readonly msgIds: readonly string[];
-  readonly subjects: ReadonlyMap<string, SubjectTotal>;
-  readonly expected: ReadonlyMap<number, string>;
-  readonly transforms: readonly number[];
+  readonly diff: StagedDiff;
 }
 
 /** InflightSnapshot is a plain copy of the tables, for tests and monitoring. */
@@ -75,7 +73,11 @@ export class StreamInflight {
   /** pending proposals in sequence order. Invariant: lastSeq strictly increasing. */
   private readonly pending: PendingProposal[] = [];
 
-  /** merge adds an accepted proposal's staged diff; it covers sequences firstSeq..lastSeq. */
+  /**
+   * merge adds an accepted proposal's staged diff; it covers sequences firstSeq..lastSeq. It takes
+   * ownership of `diff` (kept until release, instead of a copy per proposal); callers must not
+   * reuse or change it afterwards.
+   */
   merge(diff: StagedDiff, firstSeq: number, lastSeq: number, lastMsgId: string): void {
     assert(firstSeq >= 1 && lastSeq >= firstSeq, "proposal sequences out of order");
     const previous = this.pending[this.pending.length - 1];
@@ -86,6 +88,7 @@ export class StreamInflight {
     }
     for (const [subject, staged] of diff.subjects) {
       const total = this.subjects.get(subject);
+      // A fresh total: later merges add to it, and the diff's own counts must stay as merged.
       if (total === undefined) this.subjects.set(subject, { bytes: staged.bytes, ops: staged.ops });
       else {
         total.bytes += staged.bytes;
@@ -93,21 +96,11 @@ export class StreamInflight {
       }
     }
     for (const [clseq, subject] of diff.transforms) this.transforms.set(clseq, subject);
-    const expected = new Map<number, string>();
     for (const [subject, check] of diff.expectedPerSubject) {
       this.expectedPerSubjectSequence.set(check.clseq, subject);
       this.expectedPerSubjectInProcess.add(subject);
-      expected.set(check.clseq, subject);
     }
-    this.pending.push({
-      firstSeq,
-      lastSeq,
-      lastMsgId,
-      msgIds: [...diff.msgIds],
-      subjects: new Map([...diff.subjects].map(([s, t]) => [s, { bytes: t.bytes, ops: t.ops }])),
-      expected,
-      transforms: [...diff.transforms.keys()],
-    });
+    this.pending.push({ firstSeq, lastSeq, lastMsgId, diff });
   }
 
   /** releaseThrough releases every pending proposal whose last sequence is <= `seq`. */
@@ -142,18 +135,6 @@ export class StreamInflight {
     return sumTotals(this.subjects);
   }
 
-  /** isEmpty reports whether nothing is in flight (all tables empty). */
-  isEmpty(): boolean {
-    return (
-      this.pending.length === 0 &&
-      this.msgIds.size === 0 &&
-      this.subjects.size === 0 &&
-      this.expectedPerSubjectSequence.size === 0 &&
-      this.expectedPerSubjectInProcess.size === 0 &&
-      this.transforms.size === 0
-    );
-  }
-
   /** snapshot copies the tables into plain objects. */
   snapshot(): InflightSnapshot {
     const subjects: Record<string, SubjectTotal> = {};
@@ -169,8 +150,9 @@ export class StreamInflight {
   }
 
   private release(proposal: PendingProposal): void {
-    for (const id of proposal.msgIds) this.msgIds.delete(id);
-    for (const [subject, staged] of proposal.subjects) {
+    const diff = proposal.diff;
+    for (const id of diff.msgIds) this.msgIds.delete(id);
+    for (const [subject, staged] of diff.subjects) {
       const total = this.subjects.get(subject);
       assert(total !== undefined && total.ops >= staged.ops, "in-flight subject underflow");
       total.ops -= staged.ops;
@@ -180,12 +162,12 @@ export class StreamInflight {
         this.subjects.delete(subject);
       }
     }
-    for (const [clseq, subject] of proposal.expected) {
-      if (this.expectedPerSubjectSequence.get(clseq) === subject) {
-        this.expectedPerSubjectSequence.delete(clseq);
+    for (const [subject, check] of diff.expectedPerSubject) {
+      if (this.expectedPerSubjectSequence.get(check.clseq) === subject) {
+        this.expectedPerSubjectSequence.delete(check.clseq);
         this.expectedPerSubjectInProcess.delete(subject);
       }
     }
-    for (const clseq of proposal.transforms) this.transforms.delete(clseq);
+    for (const clseq of diff.transforms.keys()) this.transforms.delete(clseq);
   }
 }

@@ -25,7 +25,7 @@ import {
   pubAck,
   type OutboundMessage,
 } from "./replies";
-import { Responder } from "./respond";
+import { Responder, type AdvisoryStamp } from "./respond";
 import type { AppliedView } from "./view";
 import { randomId } from "./ids";
 
@@ -58,12 +58,15 @@ export class BatchingLeader {
   private readonly inflight = new Map<string, StreamInflight>();
   private readonly clock: Clock;
   private readonly newAdvisoryId: () => string;
+  /** stamp is shared by every publish's Responder (built once, not per message). */
+  private readonly stamp: AdvisoryStamp;
   private readonly ctx: LeaderContext;
 
   constructor(private readonly options: BatchingLeaderOptions) {
     this.limits = resolveBatchLimits(options.limits);
     this.clock = options.clock ?? systemClock;
     this.newAdvisoryId = options.newAdvisoryId ?? randomId;
+    this.stamp = { newId: this.newAdvisoryId, nowNs: () => this.clock.nowNs() };
     this.registry = new BatchRegistry(this.limits, this.clock, options.scheduler ?? systemScheduler, (batch) =>
       this.onBatchTimeout(batch),
     );
@@ -89,10 +92,7 @@ export class BatchingLeader {
     }
     const cfg = view.config;
     const reply = cfg.no_ack !== true && msg.reply !== undefined && msg.reply.length > 0 ? msg.reply : undefined;
-    const res = new Responder(stream, reply, this.options.domain, {
-      newId: this.newAdvisoryId,
-      nowNs: () => this.clock.nowNs(),
-    });
+    const res = new Responder(stream, reply, this.options.domain, this.stamp);
     if (cfg.sealed) return res.reject(apiError("StreamSealedErr"));
     const hdrBytes = msg.headers?.length ?? 0;
     const maxMsgSize = cfg.max_msg_size;
@@ -212,7 +212,7 @@ export class BatchingLeader {
       reason: AbandonReason.Timeout,
       id: this.newAdvisoryId(),
       timestampNs: this.clock.nowNs(),
-      ...(this.options.domain !== undefined ? { domain: this.options.domain } : {}),
+      domain: this.options.domain,
     });
     this.options.onTimerAdvisory?.(advisory);
   }

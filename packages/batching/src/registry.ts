@@ -24,7 +24,8 @@ export class AtomicBatch {
   readonly msgs: StagedMessage[] = [];
   /** bytes counts subject + headers + payload of the staged messages. */
   bytes = 0;
-  /** deadlineMs is when the inactivity timer fires; a message arriving at or after it is late. */
+  /** deadlineMs is when the batch times out; a message arriving at or after it is late. The
+   * armed timer may be due earlier (touch moves only this field); it re-checks when it fires. */
   deadlineMs: number;
   /** timer is null once the batch has been released. Invariant: released ⇔ timer === null. */
   timer: TimerHandle | null = null;
@@ -84,13 +85,15 @@ export class BatchRegistry {
     return { ok: true, batch };
   }
 
-  /** touch restarts the inactivity timer; false when the batch was already past its deadline. */
+  /**
+   * touch pushes the inactivity deadline out; false when the batch was already past it. The
+   * armed timer is left alone: when it fires it re-checks the deadline and re-arms for the time
+   * left, so a busy batch costs one timer per timeout period, not one per message.
+   */
   touch(batch: AtomicBatch): boolean {
     assert(!batch.released, "touch of a released batch");
     const late = this.clock.nowMs() >= batch.deadlineMs;
-    batch.timer?.cancel();
     batch.deadlineMs = this.deadline();
-    batch.timer = this.armTimer(batch);
     return !late;
   }
 
@@ -141,9 +144,15 @@ export class BatchRegistry {
     return this.clock.nowMs() + this.limits.batchInactivityTimeoutMs;
   }
 
-  private armTimer(batch: AtomicBatch): TimerHandle {
-    return this.scheduler.schedule(this.limits.batchInactivityTimeoutMs, () => {
+  /** armTimer schedules the deadline check; a deadline moved by touch re-arms for the rest. */
+  private armTimer(batch: AtomicBatch, delayMs = this.limits.batchInactivityTimeoutMs): TimerHandle {
+    return this.scheduler.schedule(delayMs, () => {
       if (batch.released) return;
+      const remainingMs = batch.deadlineMs - this.clock.nowMs();
+      if (remainingMs > 0) {
+        batch.timer = this.armTimer(batch, remainingMs);
+        return;
+      }
       this.release(batch);
       this.onTimeout(batch);
     });

@@ -49,7 +49,7 @@ export class Responder {
         reason,
         id: this.stamp.newId(),
         timestampNs: this.stamp.nowNs(),
-        ...(this.domain !== undefined ? { domain: this.domain } : {}),
+        domain: this.domain,
       }),
     );
     return this.reject(error);

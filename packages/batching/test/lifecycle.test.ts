@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodeOp, type BatchOp } from "@flotilla/stream";
-import { BatchingLeader, ManualClock, PublishStatus, type Scheduler } from "@flotilla/batching";
+import { BatchingLeader, ManualClock, PublishStatus, systemClock, type Scheduler } from "@flotilla/batching";
 import { FakeView } from "./support/fake-view";
 import { batchMsg, body, errorBody, json, makeRig, plainMsg } from "./support/leader-rig";
 
@@ -203,6 +203,29 @@ describe("inactivity timer (§5.2)", () => {
     expect(leader.batchesInflight()).toBe(1);
     expect(rig.clock.pendingTimers()).toBe(1);
     expect(rig.timerAdvisories).toEqual([]);
+  });
+
+  it("abandons exactly one timeout after the last message, with one timer for the whole batch", () => {
+    const { leader, rig } = setup();
+    for (const seq of [1, 2, 3]) {
+      leader.publish("TEST", batchMsg("foo.1", "uuid", seq));
+      expect(rig.clock.pendingTimers()).toBe(1);
+      rig.clock.advance(3_000);
+    }
+    // The last message came at 6 s: the batch lives until 16 s, through the timer re-arming.
+    rig.clock.advance(6_999);
+    expect(leader.batchesInflight()).toBe(1);
+    expect(rig.clock.pendingTimers()).toBe(1);
+    rig.clock.advance(1);
+    expect(leader.batchesInflight()).toBe(0);
+    expect(rig.timerAdvisories.map((a) => (JSON.parse(body(a)) as { reason: string }).reason)).toEqual(["timeout"]);
+    expect(rig.clock.pendingTimers()).toBe(0);
+  });
+
+  it("measures deadlines on a clock that never goes backwards, anchored at the wall clock", () => {
+    const readings = Array.from({ length: 1000 }, () => systemClock.nowMs());
+    expect(readings.every((ms, i) => i === 0 || ms >= readings[i - 1]!)).toBe(true);
+    expect(Math.abs(readings[0]! - Date.now())).toBeLessThan(1_000);
   });
 
   it("treats a message that arrives after the deadline, before the timer ran, as incomplete", () => {
