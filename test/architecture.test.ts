@@ -80,6 +80,21 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("the Raft core imports only itself, quorum, tracker and the package's assert and limits", () => {
+    const raftSrc = join(root, "packages/raft/src");
+    const pure = ["core/", "quorum/", "tracker/", "assert.ts", "limits.ts"];
+    const offenders: string[] = [];
+    for (const file of [...sourceFiles("packages/raft/src/core"), ...sourceFiles("packages/raft/src/quorum"),
+      ...sourceFiles("packages/raft/src/tracker")]) {
+      for (const specifier of importsOf(file)) {
+        const target = specifier.startsWith(".") ? relative(raftSrc, join(file, "..", specifier)) : null;
+        const ok = target !== null && pure.some((p) => (p.endsWith("/") ? target.startsWith(p) : `${target}.ts` === p));
+        if (!ok) offenders.push(`${relative(root, file)} imports ${specifier}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it("stream apply reads no clock and no randomness", () => {
     const forbidden = /Date\.now\(|new Date\(|performance\.now\(|Math\.random\(|process\.hrtime/;
     const offenders = sourceFiles("packages/stream/src")

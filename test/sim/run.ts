@@ -40,8 +40,6 @@ export interface RunResult {
 /** RunOptions lets callers shorten or lengthen the safety phase. */
 export interface RunOptions {
   safetyTicks?: SafetyTicksBounds;
-  /** inspect sees the cluster at the end of the run (debugging a failing seed). */
-  inspect?: (cluster: SimCluster) => void;
   /** mutation breaks the world on purpose (tests of the checkers' teeth only). */
   mutation?: Mutation;
   /** leaderChurn forces the figure-8 hunting mode on (options.ts drawLeaderChurn). */
@@ -207,7 +205,6 @@ export function runSeed(seed: number, runOptions: RunOptions = {}): RunResult {
       detail = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ""}` : String(error);
     }
   }
-  runOptions.inspect?.(cluster);
   if (failure === null && cluster.checkers.violations.length > 0) {
     violation = cluster.checkers.violations[0] as Violation;
     failure = FailureClass.Safety;

@@ -19,10 +19,14 @@ const { nodes, dirs } = stoppedAfterEach();
 interface Audit {
   acks: number;
   votes: number;
+  requests: number;
   violations: string[];
 }
 
-/** auditingTransport checks each outgoing acknowledgement against the sender's durable state. */
+/**
+ * auditingTransport checks each outgoing acknowledgement, vote grant and vote request against the
+ * sender's durable state: term and vote are synced before a vote is requested or cast.
+ */
 function auditingTransport(inner: Transport, node: () => RaftNode, audit: Audit): Transport {
   return {
     start: (handler) => inner.start(handler),
@@ -41,15 +45,21 @@ function auditingTransport(inner: Transport, node: () => RaftNode, audit: Audit)
           audit.violations.push(`${msg.from} granted ${msg.to} in term ${msg.term} with durable ${JSON.stringify(durable)}`);
         }
       }
+      if (msg.type === MessageType.Vote) {
+        audit.requests++;
+        if (durable.term !== msg.term || durable.vote !== msg.from) {
+          audit.violations.push(`${msg.from} requested votes in term ${msg.term} with durable ${JSON.stringify(durable)}`);
+        }
+      }
       return inner.send(to, envelope);
     },
   };
 }
 
 describe("raft node - durability ordering", () => {
-  it("followers acknowledge only fsynced entries and grant votes only after fsyncing them", async () => {
+  it("followers acknowledge only fsynced entries; votes are requested and granted only after fsyncing term and vote", async () => {
     const network = new MemoryNetwork();
-    const audit: Audit = { acks: 0, votes: 0, violations: [] };
+    const audit: Audit = { acks: 0, votes: 0, requests: 0, violations: [] };
     for (const id of IDS) {
       const dir = await tempDir(`dur-${id}`);
       dirs.push(dir);
@@ -73,5 +83,6 @@ describe("raft node - durability ordering", () => {
     expect(audit.violations).toEqual([]);
     expect(audit.acks).toBeGreaterThan(50);
     expect(audit.votes).toBeGreaterThanOrEqual(2);
+    expect(audit.requests).toBeGreaterThanOrEqual(2);
   });
 });

@@ -48,8 +48,7 @@ export class Checkers {
     if (status === null || !status.isLeader) {
       this.leaderTermByNode.delete(node);
       this.leaderCommitByNode.delete(node);
-      if (status !== null) this.record(this.appendOnly.observe(node, false, status.term, log));
-      else this.record(this.appendOnly.observe(node, false, 0, log));
+      this.record(this.appendOnly.observe(node, false, status?.term ?? 0, log));
       return;
     }
     this.record(this.election.observeLeader(node, status.term));
