@@ -18,7 +18,7 @@ import { AbandonReason } from "./replies";
 import type { Responder } from "./respond";
 import type { AppliedView } from "./view";
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function tooLarge(size: string | number) {
   return apiError("AtomicPublishTooLargeBatchErrF", { size });

@@ -40,7 +40,7 @@ const LF = 10;
 const COLON = 58;
 const SPACE = 32;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const keyBytesCache = new Map<string, Uint8Array>();
 
 function keyBytes(key: string): Uint8Array {

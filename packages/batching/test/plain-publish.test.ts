@@ -29,6 +29,15 @@ describe("plain publishes through the same checks", () => {
     expect(dup.answers.map(body)).toEqual(['{"stream":"TEST","seq":1,"duplicate": true}']);
   });
 
+  it("reads a Nats-Msg-Id byte for byte: a leading U+FEFF makes another id, not a duplicate", async () => {
+    await rig.createStream({ name: "TEST", subjects: ["foo"] });
+    const plain = plainMsg("foo", { headers: [["Nats-Msg-Id", "a"]], reply: "r" });
+    const withBom = plainMsg("foo", { headers: [["Nats-Msg-Id", "\uFEFFa"]], reply: "r" });
+    expect((await rig.publish("TEST", plain)).answers.map(body)).toEqual([ack(1)]);
+    expect((await rig.publish("TEST", withBom)).answers.map(body)).toEqual([ack(2)]);
+    expect((await rig.publish("TEST", withBom)).answers.map(body)).toEqual(['{"stream":"TEST","seq":2,"duplicate": true}']);
+  });
+
   it("judges the dedupe window at the leader's time: an id older than duplicate_window is new again", async () => {
     await rig.createStream({ name: "TEST", subjects: ["foo"] });
     const msg = plainMsg("foo", { headers: [["Nats-Msg-Id", "a"]], reply: "r" });

@@ -28,7 +28,7 @@ export const KeyKind = {
 export type KeyKindValue = (typeof KeyKind)[keyof typeof KeyKind];
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** APPLIED_INDEX_KEY holds the last applied Raft index. */
 export const APPLIED_INDEX_KEY = new Uint8Array([KeyKind.Meta, 0x61]);

@@ -17,7 +17,7 @@ const MESSAGE_FIXED_BYTES = 1 + 8 + 8 + 2;
 const SEQ_STATE_FIXED_BYTES = 1 + 8 + 8 + 8 + 2;
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** MessageRecordInput is what a message record stores. */
 export interface MessageRecordInput {

@@ -32,7 +32,7 @@ export interface LoadedState {
   streams: Map<string, StreamMemory>;
 }
 
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 async function forEachOfKind(
   db: RangeReader,

@@ -31,4 +31,20 @@ describe("store basics", () => {
     expect(reopened.view("S")?.state()).toEqual(view?.state());
     expect(reopened.view("S")?.dedupe("id1")).toEqual({ seq: 1, timestampNs: T0 + SECOND_NS });
   });
+
+  it("keeps a leading U+FEFF in subjects and msg-ids across reopen (a BOM is bytes, not a marker)", async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir);
+    const a = new Applier(store);
+    await a.apply({ op: "stream.create", config: config({ name: "S", subjects: ["\uFEFFs.a", "s.a"] }) });
+    await a.apply(msg("S", 1, "\uFEFFs.a", { msgId: "\uFEFFid" }));
+    await a.apply(msg("S", 2, "s.a", { msgId: "id" }));
+    const reopened = await reopen(store, dir);
+    const view = reopened.view("S");
+    expect((await view?.getMessage(1))?.subject).toBe("\uFEFFs.a");
+    expect(view?.state().num_subjects).toBe(2);
+    expect(view?.dedupe("\uFEFFid")).toEqual({ seq: 1, timestampNs: T0 + SECOND_NS });
+    expect(view?.dedupe("id")).toEqual({ seq: 2, timestampNs: T0 + 2n * SECOND_NS });
+    expect(view?.lastMsgId()).toBe("id");
+  });
 });
