@@ -52,8 +52,25 @@ describe("raft node - election and replication", () => {
     const st = leader.status();
     for (const peer of cluster.ids) {
       expect(st.peers[peer]!.match).toBe(st.lastIndex);
+      expect(st.peers[peer]!.next).toBe(st.lastIndex + 1);
       expect(st.peers[peer]!.lag).toBe(0);
     }
+    for (const peer of cluster.ids.filter((id) => id !== leader.id)) expect(st.peers[peer]!.state).toBe("replicate");
+  });
+
+  it("status reports a stopped follower's lag behind the leader's last index", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    await cluster.waitApplied(leader.status().termStartIndex);
+    const follower = cluster.ids.find((id) => id !== leader.id)!;
+    await cluster.stopNode(follower, "stop");
+    const matchBefore = leader.status().peers[follower]!.match;
+    const indexes = await proposeAll(leader, 0, 50, 10);
+    const st = leader.status();
+    expect(st.lastIndex).toBe(Math.max(...indexes));
+    expect(st.peers[follower]!.match).toBe(matchBefore);
+    expect(st.peers[follower]!.lag).toBe(st.lastIndex - matchBefore);
+    expect(st.peers[follower]!.lag).toBeGreaterThanOrEqual(50);
   });
 
   it("group commit: 2 000 concurrent proposals share far fewer fsyncs on every node", async () => {

@@ -2,7 +2,7 @@
  * Monitoring view of a RaftNode: the shapes `status()` returns and "leaderChange" emits, and how
  * the status is assembled from the core, the storage and the driver's own counters.
  */
-import type { RaftCore, RaftStatus } from "../core/raft";
+import type { PeerProgress, RaftCore, RaftStatus } from "../core/raft";
 import type { Role } from "../core/state";
 import type { LogIndex, NodeId, Term } from "../core/types";
 import type { RaftStorage } from "../storage/level-storage";
@@ -11,7 +11,7 @@ import type { RaftStorage } from "../storage/level-storage";
 export interface PeerStatus {
   readonly match: LogIndex;
   readonly next: LogIndex;
-  readonly state: "probe" | "replicate" | "snapshot";
+  readonly state: PeerProgress["state"];
   readonly inflight: number;
   /** lag: how many entries the member is behind the leader's last index. */
   readonly lag: number;
