@@ -11,6 +11,9 @@ const TOKEN_SEPARATOR = ".";
 const WILDCARD_ONE = "*";
 const WILDCARD_TAIL = ">";
 const WHITESPACE = /[ \t\n\r\f]/;
+const DOT_CODE = 0x2e;
+const STAR_CODE = 0x2a;
+const GT_CODE = 0x3e;
 
 /** isValidSubject reports whether `subject` is a valid subject or filter (wildcards allowed). */
 export function isValidSubject(subject: string): boolean {
@@ -43,9 +46,26 @@ export function isWildcardFilter(filter: string): boolean {
   return filter.includes(WILDCARD_ONE) || filter.includes(WILDCARD_TAIL);
 }
 
-/** isValidPublishSubject reports whether `subject` is valid and literal. */
+/**
+ * isValidPublishSubject reports whether `subject` is valid and literal (isValidSubject and
+ * isLiteralSubject together). It runs for every published message, so it is one pass over the
+ * characters: no split into tokens, no regular expression.
+ */
 export function isValidPublishSubject(subject: string): boolean {
-  return isValidSubject(subject) && isLiteralSubject(subject);
+  if (subject.length === 0) return false;
+  let tokenStart = 0;
+  for (let i = 0; i <= subject.length; i++) {
+    const c = i < subject.length ? subject.charCodeAt(i) : DOT_CODE;
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) return false;
+    if (c !== DOT_CODE) continue;
+    if (i === tokenStart) return false;
+    if (i === tokenStart + 1) {
+      const only = subject.charCodeAt(tokenStart);
+      if (only === STAR_CODE || only === GT_CODE) return false;
+    }
+    tokenStart = i + 1;
+  }
+  return true;
 }
 
 /**

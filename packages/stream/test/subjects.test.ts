@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  isLiteralSubject,
   isValidPublishSubject,
   isValidSubject,
   subjectIsSubsetOf,
@@ -32,6 +34,16 @@ describe("subjects", () => {
     expect(isValidPublishSubject("a.*")).toBe(false);
     expect(isValidPublishSubject("a.>")).toBe(false);
     expect(isValidPublishSubject("a.b*")).toBe(true);
+  });
+
+  it("isValidPublishSubject is exactly isValidSubject and isLiteralSubject together", () => {
+    const subjects = fc.string({ unit: fc.constantFrom("a", "b", ".", "*", ">", " ", "\t", "\r", "\n", "\f", "é"), maxLength: 12 });
+    fc.assert(
+      fc.property(subjects, (subject) => {
+        expect(isValidPublishSubject(subject)).toBe(isValidSubject(subject) && isLiteralSubject(subject));
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
   });
 
   it.each([
