@@ -12,6 +12,8 @@ import {
   OUTBOUND_BUFFERED_BYTES_MAX, RECONNECT_BACKOFF_MS_MAX, RECONNECT_BACKOFF_MS_MIN, SNAPSHOT_SEND_BUFFERED_BYTES_MAX,
   TRANSPORT_PROTOCOL_VERSION,
 } from "./limits";
+import type { Message } from "../core/messages";
+import { supersededBy } from "./coalesce";
 import { FrameKind, encodeEnvelopeFrame, handshakeProof, type Envelope, type HelloFrame } from "./wire";
 
 /** PeerAddress is where a peer listens. */
@@ -38,8 +40,8 @@ export class OutboundPeer {
   private backoffMs = RECONNECT_BACKOFF_MS_MIN;
   private timer: NodeJS.Timeout | null = null;
   private waiters: Array<(ok: boolean) => void> = [];
-  /** corked: the socket whose writes are held until the next tick (see corkUntilTick). */
-  private corked: Socket | null = null;
+  /** queued: envelopes sent during this tick, written together by `flush` at its end. */
+  private queued: Envelope[] = [];
 
   constructor(private readonly opts: OutboundPeerOptions) {}
 
@@ -53,34 +55,47 @@ export class OutboundPeer {
     return this.ready;
   }
 
-  /** send writes one envelope; false when it had to be dropped. */
+  /** send queues one envelope; the tick's queue is written at its end. False when it had to be dropped. */
   send(envelope: Envelope): boolean {
     const socket = this.socket;
     if (!this.ready || socket === null) return false;
     if (socket.writableLength > OUTBOUND_BUFFERED_BYTES_MAX) return false;
-    this.corkUntilTick(socket);
-    for (const piece of encodeEnvelopeFrame(envelope)) socket.write(piece);
+    if (this.queued.length === 0) process.nextTick(this.flush);
+    this.queued.push(envelope);
     return true;
   }
 
   /**
-   * corkUntilTick holds the socket's writes until the current run of callbacks and microtasks
-   * ends, so everything sent meanwhile leaves in one writev: a loopback write costs tens of
-   * microseconds, and a Ready cycle often sends several messages to one peer (a commit update,
-   * then the next round's entries once the proposals it settled have been made again).
+   * flush writes the envelopes queued during the run of callbacks and microtasks that just ended
+   * in one writev (a loopback write costs tens of microseconds, and a Ready cycle often sends
+   * several messages to one peer), leaving out those a later one supersedes (coalesce.ts).
    */
-  private corkUntilTick(socket: Socket): void {
-    if (this.corked === socket) return;
-    this.corked = socket;
+  private readonly flush = (): void => {
+    const queued = this.queued;
+    this.queued = [];
+    const socket = this.socket;
+    if (!this.ready || socket === null) return;
     socket.cork();
-    process.nextTick(() => {
-      this.corked = null;
-      socket.uncork();
-    });
+    for (let i = 0; i < queued.length; i++) {
+      const envelope = queued[i]!;
+      if (envelope.k === FrameKind.Raft && i + 1 < queued.length && this.superseded(envelope.msg, queued, i + 1)) continue;
+      for (const piece of encodeEnvelopeFrame(envelope)) socket.write(piece);
+    }
+    socket.uncork();
+  };
+
+  private superseded(msg: Message, queued: readonly Envelope[], from: number): boolean {
+    for (let j = from; j < queued.length; j++) {
+      const later = queued[j]!;
+      if (later.k === FrameKind.Raft && supersededBy(msg, later.msg)) return true;
+    }
+    return false;
   }
 
   /** drained waits until the socket buffer is below the snapshot streaming watermark. */
   drained(): Promise<boolean> {
+    // What is still queued counts too: write it now rather than at the end of the tick.
+    if (this.queued.length > 0) this.flush();
     const socket = this.socket;
     if (!this.ready || socket === null) return Promise.resolve(false);
     if (socket.writableLength <= SNAPSHOT_SEND_BUFFERED_BYTES_MAX) return Promise.resolve(true);

@@ -1,0 +1,64 @@
+/** Superseded messages: which queued message a later one to the same peer makes redundant, and the transport leaving it out. */
+import { afterEach, describe, expect, it } from "vitest";
+import type { AppendMessage, AppendResponse, Message } from "../src/core/messages";
+import { EntryKind } from "../src/core/types";
+import type { TcpTransport } from "../src/internal";
+import { supersededBy } from "../src/transport/coalesce";
+import { capturingLogger } from "./helpers";
+import { heartbeat, sendUntilDelivered, transportCluster, waitFor, type Received } from "./transport-helpers";
+
+function append(over: Partial<AppendMessage> = {}): AppendMessage {
+  return { type: "append", from: "n1", to: "n2", term: 3, prevIndex: 10, prevTerm: 3, entries: [], commit: 8, ...over };
+}
+const entry = { term: 3, index: 11, kind: EntryKind.Normal, data: Buffer.of(1, 2) };
+
+function ack(over: Partial<AppendResponse> = {}): AppendResponse {
+  return { type: "appendResponse", from: "n2", to: "n1", term: 3, reject: false, index: 10, rejectHint: null, ...over };
+}
+
+describe("supersededBy", () => {
+  const cases: Array<[string, Message, Message, boolean]> = [
+    ["a commit-only append by one with entries at the same position and a higher commit", append(), append({ entries: [entry], commit: 10 }), true],
+    ["a commit-only append by one with the same commit", append(), append({ entries: [entry] }), true],
+    ["a commit-only append by a later commit-only append", append(), append({ commit: 9 }), true],
+    ["not an append by one with a lower commit", append(), append({ entries: [entry], commit: 7 }), false],
+    ["not an append by one at another position", append(), append({ prevIndex: 9, entries: [{ ...entry, index: 10 }], commit: 9 }), false],
+    ["not an append by one after another prevTerm", append(), append({ prevTerm: 2, entries: [entry], commit: 9 }), false],
+    ["not an append by one of another term", append(), append({ term: 4, prevTerm: 3, entries: [entry], commit: 9 }), false],
+    ["not an append that carries entries", append({ entries: [entry] }), append({ prevIndex: 11, entries: [], commit: 11 }), false],
+    ["not an append by a heartbeat", append(), { ...heartbeat("n1", "n2", 9), term: 3 }, false],
+    ["an acknowledgement by a later one of as much", ack(), ack(), true],
+    ["an acknowledgement by a later one of more", ack(), ack({ index: 110 }), true],
+    ["not an acknowledgement by a later one of less", ack({ index: 110 }), ack(), false],
+    ["not an acknowledgement by a rejection", ack(), ack({ reject: true, index: 12, rejectHint: { index: 10, term: 3 } }), false],
+    ["not a rejection by an acknowledgement", ack({ reject: true, index: 12, rejectHint: { index: 10, term: 3 } }), ack({ index: 12 }), false],
+    ["not an acknowledgement by one of another term", ack(), ack({ term: 4, index: 11 }), false],
+  ];
+  it.each(cases)("%s", (_name, earlier, later, expected) => {
+    expect(supersededBy(earlier, later)).toBe(expected);
+  });
+});
+
+describe("transport - superseded messages", () => {
+  let running: TcpTransport[] = [];
+  afterEach(async () => {
+    await Promise.all(running.map((t) => t.stop()));
+    running = [];
+  });
+
+  it("a commit-only append followed in the same tick by the next entries is left out; alone it is sent", async () => {
+    const { logger } = capturingLogger();
+    const received: Received[] = [];
+    const transports = await transportCluster(["n1", "n2"], logger, received);
+    running = [...transports.values()];
+    const n1 = transports.get("n1")!;
+    await sendUntilDelivered(n1, heartbeat("n1", "n2", 0), received);
+    const withEntries = append({ entries: [entry], commit: 10 });
+    for (const msg of [append(), withEntries, heartbeat("n1", "n2", 1)]) expect(n1.send("n2", { k: 2, msg })).toBe(true);
+    await waitFor(() => received.length === 3, "the tick's heartbeat");
+    expect(received.slice(1).map((r) => r.envelope.msg)).toEqual([withEntries, heartbeat("n1", "n2", 1)]);
+    expect(n1.send("n2", { k: 2, msg: append({ commit: 11, prevIndex: 11 }) })).toBe(true);
+    await waitFor(() => received.length === 4, "the lone commit-only append");
+    expect(received[3]!.envelope.msg).toEqual(append({ commit: 11, prevIndex: 11 }));
+  });
+});
