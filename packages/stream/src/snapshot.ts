@@ -3,6 +3,7 @@
  * staging database (snapshot-format.ts has the format).
  */
 import type { Level } from "level";
+import { writeBatch } from "./level-batch";
 import { SNAPSHOT_CHUNK_BYTES_MAX, SNAPSHOT_CHUNK_HEADER_BYTES } from "./limits";
 import {
   ChunkKind,
@@ -70,7 +71,7 @@ export async function readSnapshotInto(
       ended = true;
     } else {
       const records = decodeRecords(decoded.payload, index);
-      await target.batch(records.map(({ key, value }) => ({ type: "put" as const, key, value })));
+      await writeBatch(target, records.map(({ key, value }) => ({ type: "put" as const, key, value })), false);
       recordCount += records.length;
     }
     index += 1;

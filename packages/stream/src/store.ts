@@ -14,6 +14,7 @@ import { Level } from "level";
 import { assert } from "./assert";
 import { applyOp, type ApplyResult } from "./apply";
 import { APPLIED_INDEX_KEY } from "./keys";
+import { writeBatch } from "./level-batch";
 import type { LevelOp, MessageReader } from "./level-types";
 import { decodeOp, type StreamOp } from "./ops";
 import { encodeU64Value } from "./records";
@@ -194,7 +195,7 @@ export class StreamStore {
     ops.push({ type: "put", key: APPLIED_INDEX_KEY, value: encodeU64Value(raftIndex) });
     this.applied = raftIndex;
     try {
-      await this.db.batch(ops, { sync });
+      await writeBatch(this.db, ops, sync);
     } catch (err) {
       const message = "stream store: a write failed; reopen to rebuild from disk";
       this.unusable = new StoreUnusableError(message, { cause: err });

@@ -31,6 +31,43 @@ async function applyAll(store: StreamStore, ops: StreamOp[]) {
   return results;
 }
 
+/** WrittenBatch is what one chained Level batch wrote: its operations and its write options. */
+interface WrittenBatch {
+  ops: { type: "put" | "del"; key: Uint8Array }[];
+  options: unknown;
+}
+
+/**
+ * recordBatches watches every chained batch `db` makes from now on; with `failWrite`, the next
+ * batch's write rejects with it (as a failing disk would) after its operations were added.
+ */
+function recordBatches(db: Level<Uint8Array, Uint8Array>, failWrite?: Error): WrittenBatch[] {
+  const written: WrittenBatch[] = [];
+  const makeBatch = db.batch.bind(db) as () => ReturnType<typeof db.batch>;
+  let failNext = failWrite;
+  vi.spyOn(db, "batch").mockImplementation((() => {
+    const batch = makeBatch();
+    const record: WrittenBatch = { ops: [], options: undefined };
+    const put = batch.put.bind(batch);
+    const del = batch.del.bind(batch);
+    const write = batch.write.bind(batch);
+    const failure = failNext;
+    failNext = undefined;
+    batch.put = ((key: Uint8Array, value: Uint8Array) => (record.ops.push({ type: "put", key }), put(key, value))) as typeof batch.put;
+    batch.del = ((key: Uint8Array) => (record.ops.push({ type: "del", key }), del(key))) as typeof batch.del;
+    batch.write = (async (options: unknown) => {
+      written.push({ ...record, options });
+      if (failure !== undefined) {
+        await batch.close();
+        throw failure;
+      }
+      return write(options as Parameters<typeof write>[0]);
+    }) as typeof batch.write;
+    return batch;
+  }) as unknown as typeof db.batch);
+  return written;
+}
+
 function dbOf(store: StreamStore): Level<Uint8Array, Uint8Array> {
   return Reflect.get(store, "db") as Level<Uint8Array, Uint8Array>;
 }
@@ -80,20 +117,19 @@ describe("applying encoded entries", () => {
 describe("durability", () => {
   it("entry writes are not fsynced by default; sync() fsyncs once; syncWrites fsyncs each entry", async () => {
     const store = await openStore();
-    const spy = vi.spyOn(dbOf(store), "batch");
+    const written = recordBatches(dbOf(store));
     await store.sync();
-    expect(spy).not.toHaveBeenCalled();
+    expect(written).toEqual([]);
     await store.apply(1, workload()[0] as StreamOp);
     await store.sync();
-    const options = (spy.mock.calls as unknown as [unknown, { sync: boolean }][]).map((call) => call[1]);
-    expect(options).toEqual([{ sync: false }, { sync: true }]);
+    expect(written.map((batch) => batch.options)).toEqual([{ sync: false }, { sync: true }]);
     expect(store.appliedIndex).toBe(1);
 
     const dir = await tempDir();
     const synced = await StreamStore.open(join(dir, "db"), { syncWrites: true });
-    const syncedSpy = vi.spyOn(dbOf(synced), "batch");
+    const syncedWritten = recordBatches(dbOf(synced));
     await synced.apply(1, workload()[0] as StreamOp);
-    expect((syncedSpy.mock.calls[0] as unknown as [unknown, { sync: boolean }])[1]).toEqual({ sync: true });
+    expect(syncedWritten.map((batch) => batch.options)).toEqual([{ sync: true }]);
     await synced.close();
   });
 });
@@ -102,16 +138,15 @@ describe("atomicity of entry writes", () => {
   it("writes one Level batch per entry, holding every message and the applied index", async () => {
     const store = await openStore();
     await store.apply(1, workload()[0] as StreamOp);
-    const spy = vi.spyOn(dbOf(store), "batch");
+    const written = recordBatches(dbOf(store));
     await store.apply(2, {
       op: "batch", stream: "S", batchId: "b", firstSeq: 1, timestampNs: T0,
       msgs: [1, 2, 3].map((k) => ({ subject: `s.${k}`, headers: null, data: bytes(`${k}`) })),
     });
-    expect(spy).toHaveBeenCalledTimes(1);
-    const calls = spy.mock.calls as unknown as [{ type: string; key: Uint8Array }[]][];
-    const written = calls[0]?.[0] ?? [];
-    expect(written.filter((w) => w.type === "put" && w.key[0] === 0x03)).toHaveLength(3);
-    expect(written.some((w) => w.key[0] === 0x00)).toBe(true);
+    expect(written).toHaveLength(1);
+    const ops = written[0]!.ops;
+    expect(ops.filter((w) => w.type === "put" && w.key[0] === 0x03)).toHaveLength(3);
+    expect(ops.some((w) => w.key[0] === 0x00)).toBe(true);
   });
 
   it("a failed batch write stores nothing of the batch and the store refuses further work", async () => {
@@ -122,13 +157,15 @@ describe("atomicity of entry writes", () => {
     await store.close();
     const before = await dumpDb(join(dir, "db"));
     const reopened = await openStore(dir);
-    vi.spyOn(dbOf(reopened), "batch").mockRejectedValueOnce(new Error("disk on fire"));
+    const written = recordBatches(dbOf(reopened), new Error("disk on fire"));
     const failing = reopened.apply(3, {
       op: "batch", stream: "S", batchId: "b", firstSeq: 2, timestampNs: T0,
       msgs: [{ subject: "s.a", headers: null, data: bytes("1") }, { subject: "s.b", headers: null, data: bytes("2") }],
     });
     await expect(failing).rejects.toThrow(StoreUnusableError);
     await expect(failing).rejects.toThrow("stream store: a write failed; reopen to rebuild from disk");
+    expect(written).toHaveLength(1);
+    expect(written[0]!.ops.filter((w) => w.type === "put" && w.key[0] === 0x03)).toHaveLength(2);
     await expect(reopened.apply(4, msg("S", 4, "s.a"))).rejects.toThrow(StoreUnusableError);
     await dbOf(reopened).close();
     expect(await dumpDb(join(dir, "db"))).toEqual(before);
