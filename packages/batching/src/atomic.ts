@@ -7,7 +7,7 @@
 import { JetStreamApiError, apiError, encodeOp, subjectByteLength, type BatchMsg, type BatchOp } from "@flotilla/stream";
 import { assert } from "@flotilla/stream/internal";
 import { checkMessage, decidedFields, type CheckContext } from "./checks";
-import { HeaderName, appendHeader, headerValue, headerValueBytes, removeHeader } from "./headers";
+import { HeaderLines, HeaderName, appendHeader, headerValue, removeHeader } from "./headers";
 import { StagedDiff } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { BATCH_ID_BYTES_MAX } from "./limits";
@@ -31,14 +31,15 @@ export function publishAtomic(
   res: Responder,
   batchIdBytes: Uint8Array,
   msg: InboundMessage,
+  lines: HeaderLines,
 ): PublishOutcome {
   const { limits, registry } = ctx;
   if (view.config.allow_atomic !== true) return res.reject(apiError("AtomicPublishDisabledErr"));
   if (batchIdBytes.length > BATCH_ID_BYTES_MAX) return res.reject(apiError("AtomicPublishInvalidBatchIDErr"));
   const batchId = decoder.decode(batchIdBytes);
-  const seq = parseUint64Decimal(headerValueBytes(msg.headers, HeaderName.BatchSequence));
+  const seq = parseUint64Decimal(lines.valueBytes(HeaderName.BatchSequence));
   if (seq === undefined) return res.reject(apiError("AtomicPublishMissingSeqErr"));
-  const commit = parseBatchCommit(headerValueBytes(msg.headers, HeaderName.BatchCommit));
+  const commit = parseBatchCommit(lines.valueBytes(HeaderName.BatchCommit));
   // The eob marker does not count toward the size; the subtraction wraps like Go's uint64.
   const size = BigInt.asUintN(64, seq - (commit === BatchCommit.Eob ? 1n : 0n));
   let batch = registry.find(res.stream, batchId);
@@ -56,7 +57,7 @@ export function publishAtomic(
     return res.reject(apiError("AtomicPublishInvalidBatchCommitErr"));
   }
   let headers = msg.headers;
-  const level = headerValue(headers, HeaderName.RequiredApiLevel);
+  const level = lines.value(HeaderName.RequiredApiLevel);
   if (level !== undefined && level.length > 0) {
     if (requiredApiLevelUnsupported(level, ctx.apiLevel)) {
       registry.release(batch);

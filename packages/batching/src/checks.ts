@@ -18,7 +18,7 @@ import {
   type RollupValue,
 } from "@flotilla/stream";
 import { goQuote } from "@flotilla/stream/internal";
-import { HeaderName, headerValue, headerValueBytes } from "./headers";
+import { HeaderLines, HeaderName } from "./headers";
 import type { StagedDiff, StreamInflight } from "./inflight";
 import { FILE_RECORD_BYTES_MAX, HEADER_BYTES_MAX } from "./limits";
 import { isGoBigInt, isValidTimeZone, parseExpectedSequence, parseMessageTtl } from "./parse";
@@ -100,15 +100,17 @@ export function checkMessage(
     return storeFailed("message too large");
   }
   let passed: CheckPassed = { ok: true };
+  // One pass over the header block; the rows below then look each header up by its line.
+  const lines = new HeaderLines(hdr);
   if (hdr !== null && hdr.length > 0) {
-    const early = checkHeadersEarly(ctx, diff, hdr);
+    const early = checkHeadersEarly(ctx, diff, lines);
     if (!early.ok) return early;
     passed = early;
-    const sequences = checkExpectedSequences(ctx, diff, input, clseq);
+    const sequences = checkExpectedSequences(ctx, diff, lines, input.subject, clseq);
     if (sequences !== undefined) return sequences;
-    const schedules = checkSchedules(hdr, input.subject);
+    const schedules = checkSchedules(lines, input.subject);
     if (schedules !== undefined) return schedules;
-    const rollup = checkRollup(cfg, diff, hdr, input.subject);
+    const rollup = checkRollup(cfg, diff, lines, input.subject);
     if (!rollup.ok) return rollup;
     if (rollup.rollup !== undefined) passed = { ...passed, rollup: rollup.rollup };
   }
@@ -122,25 +124,25 @@ export function checkMessage(
   staged.bytes += size;
   staged.ops += 1;
   if (input.subject !== input.rawSubject) diff.transforms.set(clseq, input.subject);
-  const discard = checkDiscardNew(ctx, diff, input.subject, hdr, staged.ops);
+  const discard = checkDiscardNew(ctx, diff, input.subject, lines, staged.ops);
   return discard ?? passed;
 }
 
 /** Rows 1-7: header size, counters (off), expected stream, TTL, Msg-Id dedupe, source header. */
-function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array): CheckOutcome {
+function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, lines: HeaderLines): CheckOutcome {
   const cfg = ctx.view.config;
-  if (hdr.length > HEADER_BYTES_MAX) return fail(apiError("StreamHeaderExceedsMaximumErr"));
-  const incr = headerValue(hdr, HeaderName.Incr);
+  if ((lines.hdr?.length ?? 0) > HEADER_BYTES_MAX) return fail(apiError("StreamHeaderExceedsMaximumErr"));
+  const incr = lines.value(HeaderName.Incr);
   if (incr !== undefined && incr.length > 0) {
     if (!isGoBigInt(incr)) return fail(apiError("MessageIncrInvalidErr"));
     return fail(apiError("MessageIncrDisabledErr"));
   }
-  const expectedStream = headerValue(hdr, HeaderName.ExpectedStream);
+  const expectedStream = lines.value(HeaderName.ExpectedStream);
   if (expectedStream !== undefined && expectedStream.length > 0 && expectedStream !== cfg.name) {
     return fail(apiError("StreamNotMatchErr"));
   }
   let ttlNs: bigint | undefined;
-  const ttlText = headerValue(hdr, HeaderName.Ttl);
+  const ttlText = lines.value(HeaderName.Ttl);
   if (ttlText !== undefined && ttlText.length > 0) {
     const ttl = parseMessageTtl(ttlText);
     if (!ttl.ok || ttl.seconds !== 0n) {
@@ -149,7 +151,7 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array)
       ttlNs = ttl.seconds < 0n ? TTL_NEVER_NS : ttl.seconds * 1_000_000_000n;
     }
   }
-  const msgId = headerValue(hdr, HeaderName.MsgId);
+  const msgId = lines.value(HeaderName.MsgId);
   if (msgId !== undefined && msgId.length > 0) {
     // The store keys its dedupe window by id with a bounded length (its op codec refuses longer
     // ids); nats-server has no such bound, so this is Flotilla's own refusal.
@@ -162,7 +164,7 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array)
     if (ctx.inflight.msgIds.has(msgId)) return fail(apiError("StreamDuplicateMessageConflict"));
     diff.msgIds.add(msgId);
   }
-  const source = headerValueBytes(hdr, HeaderName.StreamSource);
+  const source = lines.valueBytes(HeaderName.StreamSource);
   if (source !== null && source.length > 0) return fail(apiError("StreamSourceHeaderNotAllowedErr"));
   const passed: CheckPassed = { ok: true };
   return {
@@ -176,11 +178,11 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, hdr: Uint8Array)
 function checkExpectedSequences(
   ctx: CheckContext,
   diff: StagedDiff,
-  input: CheckInput,
+  lines: HeaderLines,
+  subject: string,
   clseq: number,
 ): CheckFailed | undefined {
-  const hdr = input.headers;
-  const lastSeqText = headerValue(hdr, HeaderName.ExpectedLastSeq);
+  const lastSeqText = lines.value(HeaderName.ExpectedLastSeq);
   if (lastSeqText !== undefined && lastSeqText.length > 0) {
     if (parseExpectedSequence(lastSeqText) !== BigInt(clseq)) {
       return fail(apiError("StreamWrongLastSequenceErrF", { seq: clseq }));
@@ -188,8 +190,8 @@ function checkExpectedSequences(
     // Only the first message of a batch may carry an expected last sequence.
     if (diff.subjects.size > 0) return fail(apiError("StreamWrongLastSequenceConstantErr"));
   }
-  const subjSeqText = headerValue(hdr, HeaderName.ExpectedLastSubjSeq);
-  const filter = headerValue(hdr, HeaderName.ExpectedLastSubjSeqSubj);
+  const subjSeqText = lines.value(HeaderName.ExpectedLastSubjSeq);
+  const filter = lines.value(HeaderName.ExpectedLastSubjSeqSubj);
   if (subjSeqText === undefined || subjSeqText.length === 0) {
     if (filter !== undefined && filter.length > 0) {
       return fail(apiError("StreamExpectedLastSeqPerSubjectInvalid"));
@@ -197,7 +199,7 @@ function checkExpectedSequences(
     return undefined;
   }
   const expected = parseExpectedSequence(subjSeqText);
-  const seqSubject = filter !== undefined && filter.length > 0 ? filter : input.subject;
+  const seqSubject = filter !== undefined && filter.length > 0 ? filter : subject;
   // (a) written earlier in this batch, (b) checked by another in-flight proposal,
   // (c) written by another in-flight proposal: the stored sequence would be stale.
   if (diff.subjects.has(seqSubject)) return fail(apiError("StreamWrongLastSequenceConstantErr"));
@@ -220,15 +222,15 @@ function checkExpectedSequences(
 }
 
 /** Rows 13-16 with schedules off: every use answers as nats-server does on such a stream. */
-function checkSchedules(hdr: Uint8Array, subject: string): CheckFailed | undefined {
-  const zone = headerValue(hdr, HeaderName.ScheduleTimeZone);
+function checkSchedules(lines: HeaderLines, subject: string): CheckFailed | undefined {
+  const zone = lines.value(HeaderName.ScheduleTimeZone);
   if (zone !== undefined && (zone.length === 0 || !isValidTimeZone(zone))) {
     return fail(apiError("MessageSchedulesDisabledErr"));
   }
-  const pattern = headerValue(hdr, HeaderName.Schedule);
+  const pattern = lines.value(HeaderName.Schedule);
   if (pattern !== undefined && pattern.length > 0) return fail(apiError("MessageSchedulesDisabledErr"));
-  const next = headerValue(hdr, HeaderName.ScheduleNext);
-  const scheduler = headerValue(hdr, HeaderName.Scheduler);
+  const next = lines.value(HeaderName.ScheduleNext);
+  const scheduler = lines.value(HeaderName.Scheduler);
   if (next !== undefined && next.length > 0) {
     if (next !== "purge") return fail(apiError("MessageSchedulesSchedulerInvalidErr"));
     if (scheduler === undefined || scheduler.length === 0 || scheduler === subject || !isValidPublishSubject(scheduler)) {
@@ -248,10 +250,10 @@ type RollupCheck = { readonly ok: true; readonly rollup?: RollupValue } | CheckF
 function checkRollup(
   cfg: AppliedView["config"],
   diff: StagedDiff,
-  hdr: Uint8Array,
+  lines: HeaderLines,
   subject: string,
 ): RollupCheck {
-  const raw = headerValue(hdr, HeaderName.Rollup);
+  const raw = lines.value(HeaderName.Rollup);
   if (raw === undefined || raw.length === 0) return { ok: true };
   if (!cfg.allow_rollup_hdrs || cfg.deny_purge) return rollupFailed("rollup not permitted");
   const rollup = raw.toLowerCase();
@@ -271,7 +273,7 @@ function checkDiscardNew(
   ctx: CheckContext,
   diff: StagedDiff,
   subject: string,
-  hdr: Uint8Array | null,
+  lines: HeaderLines,
   stagedSubjectOps: number,
 ): CheckFailed | undefined {
   const cfg = ctx.view.config;
@@ -285,7 +287,7 @@ function checkDiscardNew(
     if (cfg.max_msgs > 0 && totalMsgs > cfg.max_msgs) return storeFailed("maximum messages exceeded");
     if (cfg.max_bytes > 0 && totalBytes > cfg.max_bytes) return storeFailed("maximum bytes exceeded");
   }
-  const rollup = headerValueBytes(hdr, HeaderName.Rollup);
+  const rollup = lines.valueBytes(HeaderName.Rollup);
   if (cfg.discard_new_per_subject === true && cfg.max_msgs_per_subject > 0 && (rollup === null || rollup.length === 0)) {
     const total =
       ctx.view.subjectMsgCount(subject) + stagedSubjectOps + (ctx.inflight.subjects.get(subject)?.ops ?? 0);

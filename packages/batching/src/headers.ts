@@ -57,40 +57,76 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/**
+ * HeaderLines: the line starts of one header block, found in one pass, so the dozen lookups the
+ * checks make per message compare the key at each line start instead of scanning the block each
+ * time. A key matches at a line start (after CRLF), byte for byte, followed immediately by ':'.
+ */
+export class HeaderLines {
+  readonly hdr: Uint8Array | null;
+  /** starts: every index just after a CRLF (a line may begin there), ascending. */
+  private readonly starts: number[] = [];
+
+  constructor(hdr: Uint8Array | null) {
+    this.hdr = hdr;
+    if (hdr === null) return;
+    for (let i = 2; i < hdr.length; i++) {
+      if (hdr[i - 1] === LF && hdr[i - 2] === CR) this.starts.push(i);
+    }
+  }
+
+  /** keyIndex returns where `key` starts as a line key, or -1. */
+  keyIndex(key: string): number {
+    const hdr = this.hdr;
+    if (hdr === null) return -1;
+    const k = keyBytes(key);
+    const last = hdr.length - k.length - 1;
+    outer: for (const i of this.starts) {
+      if (i > last) break;
+      for (let j = 0; j < k.length; j++) {
+        if (hdr[i + j] !== k[j]) continue outer;
+      }
+      if (hdr[i + k.length] === COLON) return i;
+    }
+    return -1;
+  }
+
+  /** valueBytes returns the raw value of `key` (leading spaces skipped), or null if absent.
+   * A present key with nothing after the colon gives an empty array, not null. */
+  valueBytes(key: string): Uint8Array | null {
+    const hdr = this.hdr;
+    const start = this.keyIndex(key);
+    if (hdr === null || start < 0) return null;
+    let index = start + key.length + 1;
+    while (index < hdr.length && hdr[index] === SPACE) index++;
+    const valueStart = index;
+    while (index < hdr.length) {
+      if (hdr[index] === CR && index < hdr.length - 1 && hdr[index + 1] === LF) break;
+      index++;
+    }
+    return hdr.subarray(valueStart, index);
+  }
+
+  /** value is valueBytes decoded as UTF-8 (undefined when absent, "" when empty). */
+  value(key: string): string | undefined {
+    const bytes = this.valueBytes(key);
+    return bytes === null ? undefined : decoder.decode(bytes);
+  }
+}
+
 /** headerKeyIndex returns where `key` starts as a line key in `hdr` (after CRLF, before ':'), or -1. */
 export function headerKeyIndex(hdr: Uint8Array | null, key: string): number {
-  if (hdr === null || hdr.length === 0) return -1;
-  const k = keyBytes(key);
-  const last = hdr.length - k.length - 1;
-  outer: for (let i = 2; i <= last; i++) {
-    if (hdr[i - 1] !== LF || hdr[i - 2] !== CR) continue;
-    for (let j = 0; j < k.length; j++) {
-      if (hdr[i + j] !== k[j]) continue outer;
-    }
-    if (hdr[i + k.length] === COLON) return i;
-  }
-  return -1;
+  return new HeaderLines(hdr).keyIndex(key);
 }
 
-/** headerValueBytes returns the raw value of `key` (leading spaces skipped), or null if absent.
- * A present key with nothing after the colon gives an empty array, not null. */
+/** headerValueBytes is HeaderLines.valueBytes for a single lookup. */
 export function headerValueBytes(hdr: Uint8Array | null, key: string): Uint8Array | null {
-  const start = headerKeyIndex(hdr, key);
-  if (hdr === null || start < 0) return null;
-  let index = start + key.length + 1;
-  while (index < hdr.length && hdr[index] === SPACE) index++;
-  const valueStart = index;
-  while (index < hdr.length) {
-    if (hdr[index] === CR && index < hdr.length - 1 && hdr[index + 1] === LF) break;
-    index++;
-  }
-  return hdr.subarray(valueStart, index);
+  return new HeaderLines(hdr).valueBytes(key);
 }
 
-/** headerValue is headerValueBytes decoded as UTF-8 (undefined when absent, "" when empty). */
+/** headerValue is HeaderLines.value for a single lookup. */
 export function headerValue(hdr: Uint8Array | null, key: string): string | undefined {
-  const bytes = headerValueBytes(hdr, key);
-  return bytes === null ? undefined : decoder.decode(bytes);
+  return new HeaderLines(hdr).value(key);
 }
 
 /** removeHeader drops every `key` line; returns null when no header is left, as nats-server does. */

@@ -9,7 +9,7 @@ import { apiError, isValidPublishSubject, limits as streamLimits, type ApplyResu
 import { assertNever } from "@flotilla/stream/internal";
 import { publishAtomic } from "./atomic";
 import { systemClock, systemScheduler, type Clock, type Scheduler } from "./clock";
-import { HeaderName, headerValueBytes } from "./headers";
+import { HeaderLines, HeaderName } from "./headers";
 import { StreamInflight, type InflightSnapshot } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { JS_API_LEVEL, resolveBatchLimits, type BatchLimits, type BatchLimitsConfig } from "./limits";
@@ -111,8 +111,9 @@ export class BatchingLeader {
     if (rawReply.length > FAST_BATCH_REPLY_SUFFIX.length && rawReply.endsWith(FAST_BATCH_REPLY_SUFFIX)) {
       return res.reject(apiError("BatchPublishDisabledErr"));
     }
-    const batchId = headerValueBytes(msg.headers, HeaderName.BatchId);
-    if (batchId !== null && batchId.length > 0) return publishAtomic(this.ctx, view, res, batchId, msg);
+    const lines = new HeaderLines(msg.headers);
+    const batchId = lines.valueBytes(HeaderName.BatchId);
+    if (batchId !== null && batchId.length > 0) return publishAtomic(this.ctx, view, res, batchId, msg, lines);
     return publishPlain(this.ctx, view, res, msg);
   }
 

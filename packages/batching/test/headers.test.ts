@@ -3,8 +3,10 @@
  * starts, leading value spaces skipped, empty values distinct from absent ones, and the two
  * rewrites (strip a header, append Nats-Batch-Commit: 1).
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  HeaderLines,
   appendHeader,
   buildHeaders,
   headerKeyIndex,
@@ -53,6 +55,50 @@ describe("header lookup", () => {
 
   it("reads a value without a final CRLF to the end of the block", () => {
     expect(text(headerValueBytes(utf8("NATS/1.0\r\nA: b"), "A"))).toBe("b");
+  });
+});
+
+/**
+ * The definition HeaderLines must keep: scan every position of the block for the key right
+ * after a CRLF and right before a colon; skip the value's leading spaces; stop at the next CRLF.
+ */
+function referenceValue(hdr: Uint8Array, key: string): string | null {
+  const k = utf8(key);
+  for (let i = 2; i + k.length < hdr.length; i++) {
+    if (hdr[i - 2] !== 13 || hdr[i - 1] !== 10) continue;
+    if (!k.every((byte, j) => hdr[i + j] === byte) || hdr[i + k.length] !== 58) continue;
+    let start = i + k.length + 1;
+    while (start < hdr.length && hdr[start] === 32) start++;
+    let end = start;
+    while (end < hdr.length && !(hdr[end] === 13 && end + 1 < hdr.length && hdr[end + 1] === 10)) end++;
+    return text(hdr.subarray(start, end));
+  }
+  return null;
+}
+
+describe("header lookup through one HeaderLines per block", () => {
+  const keys = ["Nats-Msg-Id", "Nats-Msg", "Nats-Batch-Id", "N", "Nats-Rollup"];
+  // Blocks built from the bytes that decide a match: line breaks, colons, spaces and key letters.
+  const blockBytes = fc
+    .array(fc.constantFrom("\r\n", "\r", "\n", ":", " ", "Nats-Msg-Id", "Nats-Batch-Id", "N", "Nats-Rollup", "x", "é"), { maxLength: 40 })
+    .map((parts) => utf8(`NATS/1.0\r\n${parts.join("")}`));
+
+  it("answers every key as the byte-by-byte definition does, whatever the block", () => {
+    fc.assert(
+      fc.property(blockBytes, (hdr) => {
+        const lines = new HeaderLines(hdr);
+        for (const key of keys) {
+          expect(text(lines.valueBytes(key))).toBe(referenceValue(hdr, key));
+          expect(lines.value(key) ?? null).toBe(referenceValue(hdr, key));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("finds nothing in a null block", () => {
+    expect(new HeaderLines(null).valueBytes("Nats-Msg-Id")).toBeNull();
+    expect(new HeaderLines(null).keyIndex("Nats-Msg-Id")).toBe(-1);
   });
 });
 
