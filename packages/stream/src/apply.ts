@@ -9,7 +9,7 @@
  * stream.delete) and conflicting admin ops are answered with a `noop` result, the same on
  * every replica.
  */
-import { assert, assertNever } from "./assert";
+import { assert, assertNever, fail } from "./assert";
 import { apiError, type ApiErrorName, type ApiErrorWire } from "./errors";
 import { overlapsOtherStream } from "./config";
 import type { StreamConfig } from "./config-types";
@@ -67,7 +67,7 @@ function noop(op: OpKindValue, stream: string, name: ApiErrorName, reply?: strin
 function ttlDeadline(timestampNs: Nanos, ttlNs: Nanos | undefined): Nanos {
   if (ttlNs === undefined) return 0n;
   if (ttlNs === -1n) return -1n;
-  assert(ttlNs > 0n, `ttlNs ${ttlNs} must be positive or -1`);
+  if (!(ttlNs > 0n)) fail(`ttlNs ${ttlNs} must be positive or -1`);
   return timestampNs + ttlNs;
 }
 
@@ -121,7 +121,7 @@ function storeEntry(
   });
   ctx.ops.push(stream.seqStateOp());
   const lastSeq = firstSeq + msgs.length - 1;
-  assert(stream.lastSeq === lastSeq, `${kind}: last sequence after apply`);
+  if (stream.lastSeq !== lastSeq) fail(`${kind}: last sequence after apply`);
   return { kind: "stored", stream: name, seq: lastSeq, firstSeq, count: msgs.length, removed };
 }
 
@@ -136,7 +136,7 @@ function applyMsg(ctx: ApplyContext, op: MsgOp): ApplyResult {
 function applyBatch(ctx: ApplyContext, op: BatchOp): ApplyResult {
   const stream = ctx.streams.get(op.stream);
   if (stream === undefined) return noop(op.op, op.stream, "StreamNotFoundErr", op.reply);
-  assert(op.msgs.length > 0, `batch ${op.batchId}: no messages`);
+  if (op.msgs.length === 0) fail(`batch ${op.batchId}: no messages`);
   const { removed, ...stored } = storeEntry(ctx, stream, "batch", op.firstSeq, op.timestampNs, op.msgs);
   // batchId goes before removed: results are printed in field order (scenario transcripts).
   const result: StoredResult = { ...stored, batchId: op.batchId, removed };

@@ -16,6 +16,15 @@ export function assert(condition: boolean, message: string): asserts condition {
   if (!condition) throw new AssertionError(message);
 }
 
+/**
+ * fail throws an AssertionError with `message`. Hot paths check with `if (bad) fail(\`...\`)`
+ * so that the message, often a template with values in it, is built only when the check fails:
+ * `assert(cond, \`...\`)` builds it on every call.
+ */
+export function fail(message: string): never {
+  throw new AssertionError(message);
+}
+
 /** assertNever ends a switch over a closed union; the compiler proves it is never reached. */
 export function assertNever(value: never): never {
   throw new AssertionError(`unexpected value: ${JSON.stringify(value)}`);

@@ -4,7 +4,7 @@
  * order they were applied in (a replica that restarted and rebuilt the window from disk prunes
  * exactly what one that did not restart prunes).
  */
-import { assert } from "./assert";
+import { assert, fail } from "./assert";
 import type { DedupeEntry } from "./view";
 import type { Nanos, Seq } from "./units";
 
@@ -31,7 +31,7 @@ export class DedupeWindow {
 
   /** add remembers `msgId`; an earlier entry for the same id must be removed first. */
   add(entry: WindowEntry): void {
-    assert(!this.byId.has(entry.msgId), `DedupeWindow.add: ${entry.msgId} already present`);
+    if (this.byId.has(entry.msgId)) fail(`DedupeWindow.add: ${entry.msgId} already present`);
     this.byId.set(entry.msgId, entry);
     const order = this.order;
     let at = order.length;

@@ -11,7 +11,7 @@
  *   0x03 name seq:u64be               message record (records.ts)
  *   0x04 name ts:u64be msgId          dedupe entry -> seq (u64)
  */
-import { assert } from "./assert";
+import { assert, fail } from "./assert";
 import { STREAM_NAME_BYTES_MAX } from "./limits";
 import type { Nanos, Seq } from "./units";
 import { subjectByteLength } from "./view";
@@ -67,7 +67,7 @@ export function writeU64(target: Uint8Array, offset: number, value: number | big
     return;
   }
   // Sequences are safe integers; splitting them avoids a DataView and a BigInt on the hot path.
-  assert(Number.isSafeInteger(value) && value >= 0, `writeU64: ${value} is not a non-negative safe integer`);
+  if (!Number.isSafeInteger(value) || value < 0) fail(`writeU64: ${value} is not a non-negative safe integer`);
   const high = Math.floor(value / TWO_POW_32);
   const low = value >>> 0;
   target[offset] = high >>> 24;

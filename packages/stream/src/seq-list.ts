@@ -3,7 +3,7 @@
  * oldest and O(log n + moved) removal from the middle. Used per subject, where appends always
  * carry a higher sequence than any already present.
  */
-import { assert } from "./assert";
+import { assert, fail } from "./assert";
 import type { Seq } from "./units";
 
 /** COMPACT_HEAD_MIN: the head offset below which the array is never compacted. */
@@ -34,7 +34,7 @@ export class SeqList {
 
   /** push appends `seq`, which must be above every sequence in the list. */
   push(seq: Seq): void {
-    assert(seq > this.last(), `SeqList.push: ${seq} not above ${this.last()}`);
+    if (!(seq > this.last())) fail(`SeqList.push: ${seq} not above ${this.last()}`);
     this.items.push(seq);
   }
 

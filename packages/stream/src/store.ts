@@ -11,7 +11,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { Level } from "level";
-import { assert } from "./assert";
+import { fail } from "./assert";
 import { applyOp, type ApplyResult } from "./apply";
 import { APPLIED_INDEX_KEY } from "./keys";
 import { writeBatch } from "./level-batch";
@@ -106,7 +106,7 @@ export class StreamStore {
   markApplied(raftIndex: LogIndex): Promise<boolean> {
     return this.enqueue(async () => {
       this.checkUsable();
-      assert(Number.isSafeInteger(raftIndex) && raftIndex > 0, `markApplied: bad raft index ${raftIndex}`);
+      if (!Number.isSafeInteger(raftIndex) || raftIndex <= 0) fail(`markApplied: bad raft index ${raftIndex}`);
       if (raftIndex <= this.applied) return false;
       await this.write([], raftIndex);
       return true;
@@ -174,7 +174,7 @@ export class StreamStore {
 
   private async applyNow(raftIndex: LogIndex, op: StreamOp): Promise<ApplyResult> {
     this.checkUsable();
-    assert(Number.isSafeInteger(raftIndex) && raftIndex > 0, `apply: bad raft index ${raftIndex}`);
+    if (!Number.isSafeInteger(raftIndex) || raftIndex <= 0) fail(`apply: bad raft index ${raftIndex}`);
     if (raftIndex <= this.applied) return { kind: "replayed", raftIndex };
     const ops: LevelOp[] = [];
     let result: ApplyResult;

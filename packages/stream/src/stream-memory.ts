@@ -6,7 +6,7 @@
  * `LevelOp[]`, which the store writes as ONE batch together with the applied Raft index.
  * Memory is the index, Level is the data; `open` and `restore` rebuild memory from Level.
  */
-import { assert } from "./assert";
+import { assert, fail } from "./assert";
 import type { StreamConfig } from "./config-types";
 import { DedupeWindow, type WindowEntry } from "./dedupe-window";
 import { configKey, dedupeKey, messageKey, seqStateKey, streamKeyPrefix, type StreamKeyPrefix } from "./keys";
@@ -147,7 +147,7 @@ export class StreamMemory implements StreamView {
 
   /** indexMessage adds a message to memory only (used by store, open and restore). */
   indexMessage(seq: Seq, meta: MsgMeta): void {
-    assert(!this.messages.has(seq), `indexMessage: seq ${seq} already stored`);
+    if (this.messages.has(seq)) fail(`indexMessage: seq ${seq} already stored`);
     if (this.messages.size === 0) this.firstSeq = seq;
     let seqs = this.subjects.get(meta.subject);
     if (seqs === undefined) {
@@ -164,7 +164,7 @@ export class StreamMemory implements StreamView {
 
   /** storeMessage stores a new message at lastSeq + 1. */
   storeMessage(ops: LevelOp[], msg: NewMessage): void {
-    assert(msg.seq === this.lastSeq + 1, `storeMessage: seq ${msg.seq} is not last ${this.lastSeq} + 1`);
+    if (msg.seq !== this.lastSeq + 1) fail(`storeMessage: seq ${msg.seq} is not last ${this.lastSeq} + 1`);
     const sizeBytes = messageSize(this.config.storage, msg.subject, msg.headers, msg.data);
     this.indexMessage(msg.seq, {
       subject: msg.subject,
@@ -185,7 +185,7 @@ export class StreamMemory implements StreamView {
     this.messages.delete(seq);
     this.bytes -= meta.sizeBytes;
     const seqs = this.subjects.get(meta.subject);
-    assert(seqs !== undefined && seqs.remove(seq), `removeMessage: ${seq} missing from subject index`);
+    if (seqs === undefined || !seqs.remove(seq)) fail(`removeMessage: ${seq} missing from subject index`);
     if (seqs.size === 0) this.subjects.delete(meta.subject);
     ops.push({ type: "del", key: messageKey(this.prefix, seq) });
     if (this.messages.size === 0) {

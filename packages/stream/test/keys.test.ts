@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { AssertionError } from "../src/assert";
 import { dedupeKey, messageKey, messageKeyRange, readU64, streamKeyPrefix, writeU64 } from "../src/keys";
+import { decodeU64Value, encodeU64Value } from "../src/records";
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
@@ -15,6 +17,21 @@ describe("keys", () => {
       expect(hex(a)).toBe(hex(b));
       expect(readU64(a, 0)).toBe(BigInt(value));
     }
+    expect(() => writeU64(new Uint8Array(8), 0, -1)).toThrow(new AssertionError("writeU64: -1 is not a non-negative safe integer"));
+    expect(() => writeU64(new Uint8Array(8), 0, 0.5)).toThrow(new AssertionError("writeU64: 0.5 is not a non-negative safe integer"));
+  });
+
+  it("stores u64 values as 8 little-endian bytes and reads them back", () => {
+    for (const value of [0, 1, 255, 256, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER]) {
+      const expected = Buffer.alloc(8);
+      expected.writeBigUInt64LE(BigInt(value));
+      const encoded = encodeU64Value(value);
+      expect(hex(encoded)).toBe(hex(expected));
+      expect(decodeU64Value(encoded)).toBe(value);
+    }
+    expect(hex(encodeU64Value(2 ** 40 + 12345))).toBe("3930000000010000");
+    expect(() => encodeU64Value(-1)).toThrow(new AssertionError("encodeU64Value: -1 is not a non-negative safe integer"));
+    expect(() => encodeU64Value(2 ** 53)).toThrow(AssertionError);
   });
 
   it("orders message keys by sequence and keeps them inside the stream's range", () => {
