@@ -111,10 +111,9 @@ function storeEntry(
   msgs: readonly MsgFields[],
 ): StoredResult {
   const name = stream.config.name;
-  assert(
-    firstSeq === stream.lastSeq + 1,
-    `${kind} ${name}: ${FIRST_SEQ_FIELD[kind]} ${firstSeq} is not last ${stream.lastSeq} + 1`,
-  );
+  if (firstSeq !== stream.lastSeq + 1) {
+    fail(`${kind} ${name}: ${FIRST_SEQ_FIELD[kind]} ${firstSeq} is not last ${stream.lastSeq} + 1`);
+  }
   let removed = expireAt(stream, ctx.ops, timestampNs);
   msgs.forEach((fields, k) => {
     removed += storeOne(stream, ctx.ops, fields, firstSeq + k, timestampNs);
