@@ -53,11 +53,12 @@ export interface CheckPassed {
 
 /** decidedFields are the op fields a passed check decided (absent ones left out, as the codec wants). */
 export function decidedFields(checked: CheckPassed): Pick<BatchMsg, "msgId" | "ttlNs" | "rollup"> {
-  return {
-    ...(checked.msgId !== undefined ? { msgId: checked.msgId } : {}),
-    ...(checked.ttlNs !== undefined ? { ttlNs: checked.ttlNs } : {}),
-    ...(checked.rollup !== undefined ? { rollup: checked.rollup } : {}),
-  };
+  // Assigned one by one: spreading conditional literals built up to four objects per message.
+  const fields: { msgId?: string; ttlNs?: bigint; rollup?: RollupValue } = {};
+  if (checked.msgId !== undefined) fields.msgId = checked.msgId;
+  if (checked.ttlNs !== undefined) fields.ttlNs = checked.ttlNs;
+  if (checked.rollup !== undefined) fields.rollup = checked.rollup;
+  return fields;
 }
 
 /** CheckFailed is the first failing check; duplicateSeq > 0 marks a Msg-Id already stored. */
@@ -166,12 +167,10 @@ function checkHeadersEarly(ctx: CheckContext, diff: StagedDiff, lines: HeaderLin
   }
   const source = lines.valueBytes(HeaderName.StreamSource);
   if (source !== null && source.length > 0) return fail(apiError("StreamSourceHeaderNotAllowedErr"));
-  const passed: CheckPassed = { ok: true };
-  return {
-    ...passed,
-    ...(msgId !== undefined && msgId.length > 0 ? { msgId } : {}),
-    ...(ttlNs !== undefined ? { ttlNs } : {}),
-  };
+  const passed: { ok: true; msgId?: string; ttlNs?: bigint } = { ok: true };
+  if (msgId !== undefined && msgId.length > 0) passed.msgId = msgId;
+  if (ttlNs !== undefined) passed.ttlNs = ttlNs;
+  return passed;
 }
 
 /** Rows 10-12: expected last sequence and expected last subject sequence (with the cache). */
