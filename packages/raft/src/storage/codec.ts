@@ -112,18 +112,32 @@ export function unseal(key: Uint8Array, value: Uint8Array): Uint8Array | string 
   return body;
 }
 
+/** segmentValueBytes returns the size of the sealed value of the segment `entries[from..to]`. */
+export function segmentValueBytes(entries: readonly Entry[], from: number, to: number): number {
+  return CRC_BYTES + entryRunBytes(entries, from, to);
+}
+
 /**
- * encodeSegment returns the sealed value of the segment `entries[from..to]` (inclusive) stored
- * under `key` (= segmentKey of their indexes, passed in because the caller needs it too). One
- * pooled allocation and one copy of each payload; this runs on every node's commit path.
+ * writeSegment seals the segment `entries[from..to]` (inclusive) stored under `key` (= segmentKey
+ * of their indexes, passed in because the caller needs it too) into `target`, which must be
+ * exactly segmentValueBytes long, and returns it. Every byte is written, so `target` may be
+ * unzeroed scratch memory. This runs on every node's commit path: one copy of each payload.
  */
+export function writeSegment(target: Uint8Array, entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
+  const end = writeEntryRun(target, CRC_BYTES, entries, from, to);
+  if (end !== target.length) throw new RangeError(`segment value of ${end} bytes written into ${target.length}`);
+  const crc = crc32c(target.subarray(CRC_BYTES), crc32c(key));
+  target[0] = crc >>> 24;
+  target[1] = (crc >>> 16) & 0xff;
+  target[2] = (crc >>> 8) & 0xff;
+  target[3] = crc & 0xff;
+  return target;
+}
+
+/** encodeSegment returns the sealed value of a segment in memory of its own (see writeSegment). */
 export function encodeSegment(entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
-  // Pooled and not zeroed: writeEntryRun writes every byte after the checksum.
-  const value = Buffer.allocUnsafe(CRC_BYTES + entryRunBytes(entries, from, to));
-  writeEntryRun(value, CRC_BYTES, entries, from, to);
-  const crc = crc32c(value.subarray(CRC_BYTES), crc32c(key));
-  value.writeUInt32BE(crc, 0);
-  return value;
+  // Not zeroed: writeSegment writes every byte.
+  return writeSegment(Buffer.allocUnsafe(segmentValueBytes(entries, from, to)), entries, from, to, key);
 }
 
 /**

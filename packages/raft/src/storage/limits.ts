@@ -34,3 +34,13 @@ export const LEVEL_WRITE_BUFFER_BYTES = 32 * 1024 * 1024;
  * through its memtable and compactions, and rewrites a whole segment when a suffix is cut).
  */
 export const LOG_SEGMENT_BYTES_MAX = 1024 * 1024;
+
+/**
+ * SCRATCH_BYTES_MAX bounds the reusable memory each node keeps for the values of one batch
+ * (scratch.ts): four maximal log segments, so a Ready of up to four segments reuses it, while a
+ * single larger entry gets memory of its own instead of growing the arena for good.
+ */
+export const SCRATCH_BYTES_MAX = 4 * LOG_SEGMENT_BYTES_MAX;
+
+/** SCRATCH_BYTES_MIN: the arena's first buffer, so that batches of small entries never move it. */
+export const SCRATCH_BYTES_MIN = 64 * 1024;

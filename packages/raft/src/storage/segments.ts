@@ -7,10 +7,11 @@
  */
 import type { Entry, LogIndex } from "../core/types";
 import { ENTRY_RUN_HEADER_BYTES } from "../entry-run";
-import { KeyPrefix, decodeSegment, encodeSegment, printKey, segmentKey, segmentKeyRange } from "./codec";
+import { KeyPrefix, decodeSegment, printKey, segmentKey, segmentKeyRange, segmentValueBytes, writeSegment } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
 import { LOG_SEGMENT_BYTES_MAX } from "./limits";
+import { ScratchArena } from "./scratch";
 
 /** Segment: the index range of one stored log segment record (its key is segmentKey(first, last)). */
 interface Segment {
@@ -38,6 +39,8 @@ export class LogSegments {
   /** compaction: the background range deletes of compacted entries, in order (see scheduleCompaction). */
   private compaction: Promise<void> = Promise.resolve();
   private compactionFailure: Error | null = null;
+  /** scratch holds the segment values of the batch being built (LevelDB copies them on put). */
+  private readonly scratch = new ScratchArena();
 
   constructor(db: Db) {
     this.db = db;
@@ -121,6 +124,8 @@ export class LogSegments {
   async appendOps(ops: Op[], entries: readonly Entry[]): Promise<void> {
     const head = entries[0];
     if (head === undefined) return;
+    // The previous batch's values were put (copied by LevelDB) before this batch began.
+    this.scratch.reset();
     if (this.last !== 0 && head.index <= this.last) await this.truncateOps(ops, head.index);
     let from = 0;
     let bytes = 0;
@@ -129,7 +134,7 @@ export class LogSegments {
       if (i < entries.length - 1 && bytes + ENTRY_RUN_HEADER_BYTES + entries[i + 1]!.data.length <= LOG_SEGMENT_BYTES_MAX) continue;
       const segment = { first: entries[from]!.index, last: entries[i]!.index };
       const key = segmentKey(segment.first, segment.last);
-      ops.push({ type: "put", key, value: encodeSegment(entries, from, i, key) });
+      ops.push({ type: "put", key, value: this.segmentValue(entries, from, i, key) });
       this.segments.push(segment);
       from = i + 1;
       bytes = 0;
@@ -151,8 +156,12 @@ export class LogSegments {
     if (kept.length === 0) return;
     const segment = { first: cut.first, last: from - 1 };
     const keptKey = segmentKey(segment.first, segment.last);
-    ops.push({ type: "put", key: keptKey, value: encodeSegment(kept, 0, kept.length - 1, keptKey) });
+    ops.push({ type: "put", key: keptKey, value: this.segmentValue(kept, 0, kept.length - 1, keptKey) });
     this.segments.push(segment);
+  }
+
+  private segmentValue(entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
+    return writeSegment(this.scratch.take(segmentValueBytes(entries, from, to)), entries, from, to, key);
   }
 
   /** deleteOps adds deletes of every segment starting at or after `from` and forgets them. */
