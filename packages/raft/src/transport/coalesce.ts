@@ -17,7 +17,7 @@ import { MessageType, type Message } from "../core/messages";
  * same term acknowledging at least as much.
  */
 export function supersededBy(earlier: Message, later: Message): boolean {
-  if (earlier.term !== later.term) return false;
+  if (!mayBeSuperseded(earlier) || earlier.term !== later.term) return false;
   if (earlier.type === MessageType.Append && later.type === MessageType.Append) {
     return earlier.entries.length === 0 && later.prevIndex === earlier.prevIndex && later.prevTerm === earlier.prevTerm
       && later.commit >= earlier.commit;
@@ -26,4 +26,10 @@ export function supersededBy(earlier: Message, later: Message): boolean {
     return !earlier.reject && !later.reject && later.index >= earlier.index;
   }
   return false;
+}
+
+/** mayBeSuperseded: only an Append without entries or a successful AppendResponse ever is. */
+export function mayBeSuperseded(msg: Message): boolean {
+  return (msg.type === MessageType.Append && msg.entries.length === 0)
+    || (msg.type === MessageType.AppendResponse && !msg.reject);
 }

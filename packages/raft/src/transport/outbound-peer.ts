@@ -13,7 +13,7 @@ import {
   TRANSPORT_PROTOCOL_VERSION,
 } from "./limits";
 import type { Message } from "../core/messages";
-import { supersededBy } from "./coalesce";
+import { mayBeSuperseded, supersededBy } from "./coalesce";
 import { FrameKind, encodeEnvelopeFrame, handshakeProof, type Envelope, type HelloFrame } from "./wire";
 
 /** PeerAddress is where a peer listens. */
@@ -85,6 +85,7 @@ export class OutboundPeer {
   };
 
   private superseded(msg: Message, queued: readonly Envelope[], from: number): boolean {
+    if (!mayBeSuperseded(msg)) return false;
     for (let j = from; j < queued.length; j++) {
       const later = queued[j]!;
       if (later.k === FrameKind.Raft && supersededBy(msg, later.msg)) return true;
