@@ -3,9 +3,9 @@
  * are asserted when the module loads.
  */
 import { assert } from "../assert";
-import { ENTRY_BYTES_MAX_DEFAULT } from "../limits";
+import { APPEND_BYTES_MAX_DEFAULT, ENTRY_BYTES_MAX_DEFAULT, INFLIGHT_APPENDS_MAX_DEFAULT } from "../limits";
 import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
-import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
+import { FRAME_BYTES_MAX_DEFAULT, OUTBOUND_BUFFERED_BYTES_MAX } from "../transport/limits";
 
 /**
  * TICK_INTERVAL_MS_DEFAULT: one core tick every 50 ms. On a LAN a round trip plus an fsync is a
@@ -51,5 +51,9 @@ assert(
 assert(
   ENTRY_BYTES_MAX_DEFAULT + FRAME_OVERHEAD_BYTES <= FRAME_BYTES_MAX_DEFAULT,
   "an Append carrying one maximal entry must fit the transport frame limit",
+);
+assert(
+  APPEND_BYTES_MAX_DEFAULT * INFLIGHT_APPENDS_MAX_DEFAULT <= OUTBOUND_BUFFERED_BYTES_MAX,
+  "a follower's full window of appends must fit what the transport buffers for one peer",
 );
 assert(SNAPSHOT_TRAILING_ENTRIES_DEFAULT < SNAPSHOT_ENTRIES_DEFAULT, "trailing entries below the snapshot interval");
