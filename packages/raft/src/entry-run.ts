@@ -36,7 +36,8 @@ export function putU64(bytes: Uint8Array, offset: number, value: number): void {
   bytes[offset + 7] = low & 0xff;
 }
 
-function putU32(bytes: Uint8Array, offset: number, value: number): void {
+/** putU32 writes a u32 big-endian at `offset` without a DataView (hot path). */
+export function putU32(bytes: Uint8Array, offset: number, value: number): void {
   bytes[offset] = value >>> 24;
   bytes[offset + 1] = (value >>> 16) & 0xff;
   bytes[offset + 2] = (value >>> 8) & 0xff;

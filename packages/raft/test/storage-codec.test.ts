@@ -2,7 +2,8 @@
 import { crc32c } from "@node-rs/crc32";
 import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { decodeSegment, encodeSegment, printKey, segmentKey, segmentKeyRange } from "../src/internal";
+import { decodeSegment, encodeSegment, hardKey, printKey, segmentKey, segmentKeyRange } from "../src/internal";
+import { decodeHardState, encodeHardStates } from "../src/storage/codec";
 
 describe("storage codec - log segments", () => {
   it("segmentKey is 'L' + u64 big-endian first + u64 big-endian last, also above 2^32", () => {
@@ -57,5 +58,20 @@ describe("storage codec - log segments", () => {
     sealed.writeUInt32BE(crc32c(body, crc32c(Buffer.from(one))), 0);
     body.copy(sealed, 4);
     expect(decodeSegment(one, sealed)).toBe("entry 5: 9 data bytes overrun the segment");
+  });
+});
+
+describe("storage codec - hard state", () => {
+  it("both copies are crc32c(own key ‖ body) ‖ one msgpack body, and each decodes only under its own key", () => {
+    const state = { term: 0x1_0000_0002, vote: "n2", commit: 77 };
+    const [first, second] = encodeHardStates(state);
+    expect(Buffer.from(first.subarray(4))).toEqual(Buffer.from(second.subarray(4)));
+    const body = Buffer.from(first.subarray(4));
+    expect(Buffer.from(first.subarray(0, 4)).readUInt32BE(0)).toBe(crc32c(body, crc32c(Buffer.from(hardKey(0)))));
+    expect(Buffer.from(second.subarray(0, 4)).readUInt32BE(0)).toBe(crc32c(body, crc32c(Buffer.from(hardKey(1)))));
+    expect(decodeHardState(0, first)).toEqual(state);
+    expect(decodeHardState(1, second)).toEqual(state);
+    expect(decodeHardState(1, first)).toMatch(/^crc32c mismatch/);
+    expect(decodeHardState(0, encodeHardStates({ term: 3, vote: null, commit: 0 })[0])).toEqual({ term: 3, vote: null, commit: 0 });
   });
 });

@@ -21,7 +21,7 @@ import { crc32c } from "@node-rs/crc32";
 import { Packr } from "msgpackr";
 import type { Entry, EntryKind, HardState, LogIndex, NodeId, SnapshotMeta, Term } from "../core/types";
 import { EntryKind as EntryKinds } from "../core/types";
-import { ENTRY_RUN_HEADER_BYTES, checkU64, entryRunBytes, putU64, writeEntryRun } from "../entry-run";
+import { ENTRY_RUN_HEADER_BYTES, checkU64, entryRunBytes, putU32, putU64, writeEntryRun } from "../entry-run";
 
 /** KeyPrefix names the kinds of records in the store. */
 export const KeyPrefix = { Log: 0x4c, Hard: 0x48, Meta: 0x4d, Snap: 0x53 } as const;
@@ -96,9 +96,11 @@ export function printKey(key: Uint8Array): string {
 }
 
 function seal(key: Uint8Array, body: Uint8Array): Uint8Array {
-  const value = new Uint8Array(CRC_BYTES + body.length);
+  // Buffer.allocUnsafe slices a shared pool for small records (a fresh ArrayBuffer per hard-state
+  // copy cost more than the rest of its encoding); every byte is written below.
+  const value = Buffer.allocUnsafe(CRC_BYTES + body.length);
   value.set(body, CRC_BYTES);
-  new DataView(value.buffer).setUint32(0, crc32c(body, crc32c(key)));
+  putU32(value, 0, crc32c(body, crc32c(key)));
   return value;
 }
 
@@ -126,11 +128,7 @@ export function segmentValueBytes(entries: readonly Entry[], from: number, to: n
 export function writeSegment(target: Uint8Array, entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
   const end = writeEntryRun(target, CRC_BYTES, entries, from, to);
   if (end !== target.length) throw new RangeError(`segment value of ${end} bytes written into ${target.length}`);
-  const crc = crc32c(target.subarray(CRC_BYTES), crc32c(key));
-  target[0] = crc >>> 24;
-  target[1] = (crc >>> 16) & 0xff;
-  target[2] = (crc >>> 8) & 0xff;
-  target[3] = crc & 0xff;
+  putU32(target, 0, crc32c(target.subarray(CRC_BYTES), crc32c(key)));
   return target;
 }
 
@@ -167,10 +165,13 @@ export function decodeSegment(key: Uint8Array, value: Uint8Array): Entry[] | str
   return entries;
 }
 
-/** encodeHardState seals one copy of the hard state. */
-export function encodeHardState(copy: 0 | 1, state: HardState): Uint8Array {
+/** HARD_KEYS: the keys of the two hard-state copies (LevelDB copies keys; these are never written to). */
+const HARD_KEYS = [hardKey(0), hardKey(1)] as const;
+
+/** encodeHardStates seals both copies of the hard state from one encoding (a batch writes both). */
+export function encodeHardStates(state: HardState): readonly [Uint8Array, Uint8Array] {
   const body = packr.pack({ term: state.term, vote: state.vote, commit: state.commit });
-  return seal(hardKey(copy), body);
+  return [seal(HARD_KEYS[0], body), seal(HARD_KEYS[1], body)];
 }
 
 /** decodeHardState checks and decodes a hard-state copy. */

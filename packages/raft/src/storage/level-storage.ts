@@ -17,7 +17,7 @@
 import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
-  KeyPrefix, META_KEY, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk, encodeHardState, encodeMeta,
+  KeyPrefix, META_KEY, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk, encodeHardStates, encodeMeta,
   hardKey, printKey, snapKey, snapKeyGen, unseal,
 } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
@@ -209,8 +209,9 @@ export class RaftStorage {
   }
 
   private hardStateOps(ops: Op[], hard: HardState): void {
-    ops.push({ type: "put", key: hardKey(0), value: encodeHardState(0, hard) });
-    ops.push({ type: "put", key: hardKey(1), value: encodeHardState(1, hard) });
+    const [first, second] = encodeHardStates(hard);
+    ops.push({ type: "put", key: hardKey(0), value: first });
+    ops.push({ type: "put", key: hardKey(1), value: second });
   }
 
   private deleteChunks(ops: Op[], snap: StoredSnapshot): void {
