@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  MemoryNetwork, MessageType, RaftNode, Role, type Envelope, type NodeId, type Transport,
+  MemoryNetwork, MessageType, RaftNode, Role, type Entry, type Envelope, type NodeId, type Transport,
 } from "../src/internal";
 import { stoppedAfterEach, tempDir } from "./helpers";
 import { proposeAll } from "./node-cluster";
@@ -84,5 +84,59 @@ describe("raft node - durability ordering", () => {
     expect(audit.acks).toBeGreaterThan(50);
     expect(audit.votes).toBeGreaterThanOrEqual(2);
     expect(audit.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a follower's acknowledgement is flushed before it applies the entries its Ready committed; a leader's appends are not", async () => {
+    const network = new MemoryNetwork();
+    const logs = new Map<NodeId, string[]>();
+    for (const id of IDS) {
+      const dir = await tempDir(`order-${id}`);
+      dirs.push(dir);
+      const log: string[] = [];
+      logs.set(id, log);
+      const inner = network.transport(id);
+      const transport: Transport = {
+        start: (handler) => inner.start(handler),
+        drained: (to) => inner.drained(to),
+        stop: () => inner.stop(),
+        flush: () => void log.push("flush"),
+        send(to: NodeId, envelope: Envelope): boolean {
+          log.push(`send ${envelope.msg.type}`);
+          return inner.send(to, envelope);
+        },
+      };
+      const sm = new HashChainStateMachine();
+      const apply = sm.apply.bind(sm);
+      sm.apply = (entries: readonly Entry[]) => {
+        log.push("apply");
+        apply(entries);
+      };
+      const node = await RaftNode.open({
+        id, members: IDS, dataDir: dir, stateMachine: sm, cluster: "order", secret: "unused", transport, tickIntervalMs: 20,
+      });
+      await node.start();
+      nodes.push(node);
+    }
+    await waitFor(() => nodes.filter((n) => n.status().role === Role.Leader).length === 1, "a leader");
+    const leader = nodes.find((n) => n.status().role === Role.Leader)!;
+    await proposeAll(leader, 0, 300, 30);
+    let checked = 0;
+    for (const follower of nodes.filter((n) => n !== leader)) {
+      const log = logs.get(follower.id)!;
+      let ackUnflushed = false;
+      for (const event of log) {
+        if (event === "send appendResponse") ackUnflushed = true;
+        if (event === "flush") ackUnflushed = false;
+        if (event === "apply") {
+          expect(ackUnflushed).toBe(false);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    // The leader only replicates: it never asks for an early write, so its commit-only appends
+    // wait for the tick's end, where the next round's entries supersede them.
+    const leaderFlushes = logs.get(leader.id)!.filter((event, i, log) => event === "flush" && log[i - 1]?.startsWith("send append"));
+    expect(leaderFlushes).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** Superseded messages: which queued message a later one to the same peer makes redundant, and the transport leaving it out. */
-import { afterEach, describe, expect, it } from "vitest";
+import { Socket } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppendMessage, AppendResponse, Message } from "../src/core/messages";
 import { EntryKind } from "../src/core/types";
 import type { TcpTransport } from "../src/internal";
@@ -60,5 +61,27 @@ describe("transport - superseded messages", () => {
     expect(n1.send("n2", { k: 2, msg: append({ commit: 11, prevIndex: 11 }) })).toBe(true);
     await waitFor(() => received.length === 4, "the lone commit-only append");
     expect(received[3]!.envelope.msg).toEqual(append({ commit: 11, prevIndex: 11 }));
+  });
+
+  it("flush writes what was sent at once, in one write, instead of at the end of the tick", async () => {
+    const { logger } = capturingLogger();
+    const received: Received[] = [];
+    const transports = await transportCluster(["n1", "n2"], logger, received);
+    running = [...transports.values()];
+    const n1 = transports.get("n1")!;
+    await sendUntilDelivered(n1, heartbeat("n1", "n2", 0), received);
+    const writes = vi.spyOn(Socket.prototype as unknown as Record<"_writev", (...args: unknown[]) => unknown>, "_writev");
+    try {
+      expect(n1.send("n2", { k: 2, msg: heartbeat("n1", "n2", 1) })).toBe(true);
+      expect(n1.send("n2", { k: 2, msg: heartbeat("n1", "n2", 2) })).toBe(true);
+      expect(writes).not.toHaveBeenCalled();
+      n1.flush();
+      expect(writes).toHaveBeenCalledTimes(1);
+      expect((writes.mock.calls[0]![0] as unknown[]).length).toBe(2);
+      await waitFor(() => received.length === 3, "both heartbeats");
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
   });
 });

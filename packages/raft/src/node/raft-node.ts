@@ -281,7 +281,17 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.pending.failAll((index) => new LeadershipLostError(index, this.core.leader));
       this.logger.info({ index: installed.meta.index }, "raft node: installed snapshot from the leader");
     }
-    for (const msg of rd.messages) if (!isLeaderReplication(msg)) this.send(msg);
+    let answered = false;
+    for (const msg of rd.messages) {
+      if (isLeaderReplication(msg)) continue;
+      this.send(msg);
+      answered = true;
+    }
+    // Acknowledgements and votes leave now, not after the committed entries are applied (the
+    // synchronous part of a real state machine's apply can take longer than a whole round). A
+    // leader's Ready answers nothing, so its commit-only appends still wait for the tick's end,
+    // where the next round's entries supersede them.
+    if (answered) this.transport.flush?.();
     const last = rd.committed.at(-1);
     if (last === undefined) return;
     await this.opts.stateMachine.apply(rd.committed);

@@ -66,11 +66,12 @@ export class OutboundPeer {
   }
 
   /**
-   * flush writes the envelopes queued during the run of callbacks and microtasks that just ended
-   * in one writev (a loopback write costs tens of microseconds, and a Ready cycle often sends
-   * several messages to one peer), leaving out those a later one supersedes (coalesce.ts).
+   * flush writes the queued envelopes in one writev (a loopback write costs tens of microseconds,
+   * and a Ready cycle often sends several messages to one peer), leaving out those a later one
+   * supersedes (coalesce.ts). It runs at the end of the tick, or earlier when asked.
    */
-  private readonly flush = (): void => {
+  readonly flush = (): void => {
+    if (this.queued.length === 0) return;
     const queued = this.queued;
     this.queued = [];
     const socket = this.socket;
@@ -96,7 +97,7 @@ export class OutboundPeer {
   /** drained waits until the socket buffer is below the snapshot streaming watermark. */
   drained(): Promise<boolean> {
     // What is still queued counts too: write it now rather than at the end of the tick.
-    if (this.queued.length > 0) this.flush();
+    this.flush();
     const socket = this.socket;
     if (!this.ready || socket === null) return Promise.resolve(false);
     if (socket.writableLength <= SNAPSHOT_SEND_BUFFERED_BYTES_MAX) return Promise.resolve(true);

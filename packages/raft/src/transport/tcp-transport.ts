@@ -93,6 +93,10 @@ export class TcpTransport implements Transport {
     return this.outbound.get(to)?.send(envelope) ?? false;
   }
 
+  flush(): void {
+    for (const link of this.outbound.values()) link.flush();
+  }
+
   drained(to: NodeId): Promise<boolean> {
     return this.outbound.get(to)?.drained() ?? Promise.resolve(false);
   }

@@ -20,6 +20,12 @@ export interface Transport {
    * when the envelope was dropped: no connection, or the peer's outbound buffer is full.
    */
   send(to: NodeId, envelope: Envelope): boolean;
+  /**
+   * flush, where a transport holds what is sent until the end of the tick (to write it together),
+   * writes it now: the node calls it once a Ready's acknowledgements and votes are sent, so they
+   * do not wait behind the state machine's apply.
+   */
+  flush?(): void;
   /** drained resolves true once `to`'s outbound buffer is small again, false if the link went down. */
   drained(to: NodeId): Promise<boolean>;
   /** stop closes every connection and the listener. */
