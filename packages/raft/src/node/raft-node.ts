@@ -288,7 +288,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       answered = true;
     }
     // Acknowledgements and votes leave now, not after the committed entries are applied (the
-    // synchronous part of a real state machine's apply can take longer than a whole round). A
+    // synchronous part of a real state machine's apply can take most of a round). A
     // leader's Ready answers nothing, so its commit-only appends still wait for the tick's end,
     // where the next round's entries supersede them.
     if (answered) this.transport.flush?.();
