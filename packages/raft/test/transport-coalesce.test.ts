@@ -47,13 +47,19 @@ describe("transport - superseded messages", () => {
     running = [];
   });
 
-  it("a commit-only append followed in the same tick by the next entries is left out; alone it is sent", async () => {
+  /** connectedPair starts n1 and n2 and waits until n1's link to n2 carries a first heartbeat. */
+  async function connectedPair(): Promise<{ n1: TcpTransport; received: Received[] }> {
     const { logger } = capturingLogger();
     const received: Received[] = [];
     const transports = await transportCluster(["n1", "n2"], logger, received);
     running = [...transports.values()];
     const n1 = transports.get("n1")!;
     await sendUntilDelivered(n1, heartbeat("n1", "n2", 0), received);
+    return { n1, received };
+  }
+
+  it("a commit-only append followed in the same tick by the next entries is left out; alone it is sent", async () => {
+    const { n1, received } = await connectedPair();
     const withEntries = append({ entries: [entry], commit: 10 });
     for (const msg of [append(), withEntries, heartbeat("n1", "n2", 1)]) expect(n1.send("n2", { k: 2, msg })).toBe(true);
     await waitFor(() => received.length === 3, "the tick's heartbeat");
@@ -64,12 +70,7 @@ describe("transport - superseded messages", () => {
   });
 
   it("flush writes what was sent at once, in one write, instead of at the end of the tick", async () => {
-    const { logger } = capturingLogger();
-    const received: Received[] = [];
-    const transports = await transportCluster(["n1", "n2"], logger, received);
-    running = [...transports.values()];
-    const n1 = transports.get("n1")!;
-    await sendUntilDelivered(n1, heartbeat("n1", "n2", 0), received);
+    const { n1, received } = await connectedPair();
     const writes = vi.spyOn(Socket.prototype as unknown as Record<"_writev", (...args: unknown[]) => unknown>, "_writev");
     try {
       expect(n1.send("n2", { k: 2, msg: heartbeat("n1", "n2", 1) })).toBe(true);
