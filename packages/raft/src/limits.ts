@@ -26,13 +26,13 @@ export const ENTRY_BYTES_MAX_DEFAULT = 65 * 1024 * 1024;
 
 /**
  * APPEND_BYTES_MAX_DEFAULT is the soft cap on entry bytes per Append message (etcd's
- * MaxSizePerMsg); a single larger entry is still sent alone. 4 MiB lets a round of 100
+ * MaxSizePerMsg); a single larger entry is still sent alone. 2 MiB lets a round of 100
  * proposals of 16 KiB travel, and be synced by each follower, as one Append: at 1 MiB it took
- * two, and every node synced twice per round (bench:raft, 16 KiB at 100 in flight: +14%).
- * With INFLIGHT_APPENDS_MAX_DEFAULT appends in flight it stays within what the transport
- * buffers for one peer (OUTBOUND_BUFFERED_BYTES_MAX).
+ * two, and every node synced twice per round (bench:raft, 16 KiB at 100 in flight: +14%). A full
+ * window of INFLIGHT_APPENDS_MAX_DEFAULT appends stays well within what the transport buffers
+ * for one peer (asserted in node/limits.ts).
  */
-export const APPEND_BYTES_MAX_DEFAULT = 4 * 1024 * 1024;
+export const APPEND_BYTES_MAX_DEFAULT = 2 * 1024 * 1024;
 
 /**
  * INFLIGHT_APPENDS_MAX_DEFAULT bounds unacknowledged Append messages per follower in the

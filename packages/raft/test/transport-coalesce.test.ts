@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppendMessage, AppendResponse, Message } from "../src/core/messages";
 import { EntryKind } from "../src/core/types";
 import type { TcpTransport } from "../src/internal";
+import { OUTBOUND_BUFFERED_BYTES_MAX } from "../src/transport/limits";
 import { supersededBy } from "../src/transport/coalesce";
 import { capturingLogger } from "./helpers";
 import { heartbeat, sendUntilDelivered, transportCluster, waitFor, type Received } from "./transport-helpers";
@@ -47,26 +48,30 @@ describe("transport - superseded messages", () => {
     running = [];
   });
 
-  /** connectedPair starts n1 and n2 and waits until n1's link to n2 carries a first heartbeat. */
-  async function connectedPair(): Promise<{ n1: TcpTransport; received: Received[] }> {
+  /**
+   * connectedPair starts n1 and n2 and waits until n1's link to n2 carries a first heartbeat
+   * (commit 0, resent until it arrives, so it may arrive twice); `received` lists the rest.
+   */
+  async function connectedPair(): Promise<{ n1: TcpTransport; received: () => Received[] }> {
     const { logger } = capturingLogger();
-    const received: Received[] = [];
-    const transports = await transportCluster(["n1", "n2"], logger, received);
+    const all: Received[] = [];
+    const transports = await transportCluster(["n1", "n2"], logger, all);
     running = [...transports.values()];
     const n1 = transports.get("n1")!;
-    await sendUntilDelivered(n1, heartbeat("n1", "n2", 0), received);
-    return { n1, received };
+    await sendUntilDelivered(n1, heartbeat("n1", "n2", 0), all);
+    const warmUp = (r: Received): boolean => r.envelope.msg.type === "heartbeat" && r.envelope.msg.commit === 0;
+    return { n1, received: () => all.filter((r) => !warmUp(r)) };
   }
 
   it("a commit-only append followed in the same tick by the next entries is left out; alone it is sent", async () => {
     const { n1, received } = await connectedPair();
     const withEntries = append({ entries: [entry], commit: 10 });
     for (const msg of [append(), withEntries, heartbeat("n1", "n2", 1)]) expect(n1.send("n2", { k: 2, msg })).toBe(true);
-    await waitFor(() => received.length === 3, "the tick's heartbeat");
-    expect(received.slice(1).map((r) => r.envelope.msg)).toEqual([withEntries, heartbeat("n1", "n2", 1)]);
+    await waitFor(() => received().length === 2, "the tick's heartbeat");
+    expect(received().map((r) => r.envelope.msg)).toEqual([withEntries, heartbeat("n1", "n2", 1)]);
     expect(n1.send("n2", { k: 2, msg: append({ commit: 11, prevIndex: 11 }) })).toBe(true);
-    await waitFor(() => received.length === 4, "the lone commit-only append");
-    expect(received[3]!.envelope.msg).toEqual(append({ commit: 11, prevIndex: 11 }));
+    await waitFor(() => received().length === 3, "the lone commit-only append");
+    expect(received()[2]!.envelope.msg).toEqual(append({ commit: 11, prevIndex: 11 }));
   });
 
   it("flush writes what was sent at once, in one write, instead of at the end of the tick", async () => {
@@ -79,10 +84,24 @@ describe("transport - superseded messages", () => {
       n1.flush();
       expect(writes).toHaveBeenCalledTimes(1);
       expect((writes.mock.calls[0]![0] as unknown[]).length).toBe(2);
-      await waitFor(() => received.length === 3, "both heartbeats");
+      await waitFor(() => received().length === 2, "both heartbeats");
+      expect(received().map((r) => r.envelope.msg)).toEqual([heartbeat("n1", "n2", 1), heartbeat("n1", "n2", 2)]);
       expect(writes).toHaveBeenCalledTimes(1);
     } finally {
       writes.mockRestore();
     }
+  });
+
+  it("frames queued in the tick count toward the per-peer buffer bound: beyond it a send is refused", async () => {
+    const { n1 } = await connectedPair();
+    // One 50 MiB entry: every Append carries the same entries, so the wire blob is encoded once.
+    const big = { term: 3, index: 11, kind: EntryKind.Normal, data: new Uint8Array(50 * 1024 * 1024) };
+    const withBig = append({ entries: [big], commit: 10 });
+    const sent = Array.from({ length: 7 }, () => n1.send("n2", { k: 2, msg: withBig }));
+    // Stop before the tick ends, so nothing is written.
+    await n1.stop();
+    const framesWithin = Math.floor(OUTBOUND_BUFFERED_BYTES_MAX / (50 * 1024 * 1024)) + 1;
+    expect(framesWithin).toBe(6);
+    expect(sent).toEqual([true, true, true, true, true, true, false]);
   });
 });

@@ -53,7 +53,7 @@ assert(
   "an Append carrying one maximal entry must fit the transport frame limit",
 );
 assert(
-  APPEND_BYTES_MAX_DEFAULT * INFLIGHT_APPENDS_MAX_DEFAULT <= OUTBOUND_BUFFERED_BYTES_MAX,
+  (APPEND_BYTES_MAX_DEFAULT + FRAME_OVERHEAD_BYTES) * INFLIGHT_APPENDS_MAX_DEFAULT <= OUTBOUND_BUFFERED_BYTES_MAX,
   "a follower's full window of appends must fit what the transport buffers for one peer",
 );
 assert(SNAPSHOT_TRAILING_ENTRIES_DEFAULT < SNAPSHOT_ENTRIES_DEFAULT, "trailing entries below the snapshot interval");

@@ -37,8 +37,9 @@ export const LOG_SEGMENT_BYTES_MAX = 1024 * 1024;
 
 /**
  * SCRATCH_BYTES_MAX bounds the reusable memory each node keeps for the values of one batch
- * (scratch.ts): four maximal log segments, so a Ready of up to four segments reuses it, while a
- * single larger entry gets memory of its own instead of growing the arena for good.
+ * (scratch.ts): four maximal log segments, so a Ready of up to four segments (a follower's Ready
+ * of one full Append needs three) reuses it, while a single larger entry gets memory of its own
+ * instead of growing the arena for good.
  */
 export const SCRATCH_BYTES_MAX = 4 * LOG_SEGMENT_BYTES_MAX;
 

@@ -32,6 +32,12 @@ export interface OutboundPeerOptions {
   readonly logger: Logger;
 }
 
+/** QueuedFrame is one envelope sent this tick and its encoded frame. */
+interface QueuedFrame {
+  readonly envelope: Envelope;
+  readonly pieces: readonly Uint8Array[];
+}
+
 /** OutboundPeer owns one reconnecting connection. */
 export class OutboundPeer {
   private socket: Socket | null = null;
@@ -40,8 +46,9 @@ export class OutboundPeer {
   private backoffMs = RECONNECT_BACKOFF_MS_MIN;
   private timer: NodeJS.Timeout | null = null;
   private waiters: Array<(ok: boolean) => void> = [];
-  /** queued: envelopes sent during this tick, written together by `flush` at its end. */
-  private queued: Envelope[] = [];
+  /** queued: frames sent during this tick, written together by `flush` at its end. */
+  private queued: QueuedFrame[] = [];
+  private queuedBytes = 0;
 
   constructor(private readonly opts: OutboundPeerOptions) {}
 
@@ -55,18 +62,24 @@ export class OutboundPeer {
     return this.ready;
   }
 
-  /** send queues one envelope; the tick's queue is written at its end. False when it had to be dropped. */
+  /**
+   * send encodes one envelope and queues it; the tick's queue is written at its end. False when
+   * it had to be dropped: no connection, or the socket and the queue together already hold
+   * OUTBOUND_BUFFERED_BYTES_MAX (encoding here, not at the flush, keeps that bound exact).
+   */
   send(envelope: Envelope): boolean {
     const socket = this.socket;
     if (!this.ready || socket === null) return false;
-    if (socket.writableLength > OUTBOUND_BUFFERED_BYTES_MAX) return false;
+    if (socket.writableLength + this.queuedBytes > OUTBOUND_BUFFERED_BYTES_MAX) return false;
+    const pieces = encodeEnvelopeFrame(envelope);
     if (this.queued.length === 0) process.nextTick(this.flush);
-    this.queued.push(envelope);
+    this.queued.push({ envelope, pieces });
+    for (const piece of pieces) this.queuedBytes += piece.length;
     return true;
   }
 
   /**
-   * flush writes the queued envelopes in one writev (a loopback write costs tens of microseconds,
+   * flush writes the queued frames in one writev (a loopback write costs tens of microseconds,
    * and a Ready cycle often sends several messages to one peer), leaving out those a later one
    * supersedes (coalesce.ts). It runs at the end of the tick, or earlier when asked.
    */
@@ -74,21 +87,25 @@ export class OutboundPeer {
     if (this.queued.length === 0) return;
     const queued = this.queued;
     this.queued = [];
+    this.queuedBytes = 0;
     const socket = this.socket;
     if (!this.ready || socket === null) return;
     socket.cork();
-    for (let i = 0; i < queued.length; i++) {
-      const envelope = queued[i]!;
-      if (envelope.k === FrameKind.Raft && i + 1 < queued.length && this.superseded(envelope.msg, queued, i + 1)) continue;
-      for (const piece of encodeEnvelopeFrame(envelope)) socket.write(piece);
+    try {
+      for (let i = 0; i < queued.length; i++) {
+        const { envelope, pieces } = queued[i]!;
+        if (envelope.k === FrameKind.Raft && this.superseded(envelope.msg, queued, i + 1)) continue;
+        for (const piece of pieces) socket.write(piece);
+      }
+    } finally {
+      socket.uncork();
     }
-    socket.uncork();
   };
 
-  private superseded(msg: Message, queued: readonly Envelope[], from: number): boolean {
+  private superseded(msg: Message, queued: readonly QueuedFrame[], from: number): boolean {
     if (!mayBeSuperseded(msg)) return false;
     for (let j = from; j < queued.length; j++) {
-      const later = queued[j]!;
+      const later = queued[j]!.envelope;
       if (later.k === FrameKind.Raft && supersededBy(msg, later.msg)) return true;
     }
     return false;
@@ -114,6 +131,8 @@ export class OutboundPeer {
   /** stop closes the link for good. */
   stop(): void {
     this.stopped = true;
+    this.queued = [];
+    this.queuedBytes = 0;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.socket?.destroy();
