@@ -17,7 +17,7 @@ import {
   type JetStreamApiError,
   type RollupValue,
 } from "@flotilla/stream";
-import { goQuote } from "@flotilla/stream/internal";
+import { assert, goQuote } from "@flotilla/stream/internal";
 import { HeaderLines, HeaderName } from "./headers";
 import type { StagedDiff, StreamInflight } from "./inflight";
 import { FILE_RECORD_BYTES_MAX, HEADER_BYTES_MAX } from "./limits";
@@ -86,23 +86,25 @@ function rollupFailed(text: string): CheckFailed {
 /**
  * checkMessage runs rows 0-20 of spec §4.2 for one message. `clseq` is the clustered last
  * sequence before this message (applied last sequence + in-flight + earlier batch messages).
- * On success the staged diff holds this message's effects; on failure the caller discards it.
+ * `lines` indexes `input.headers` (one pass over the block; the rows look headers up by line);
+ * a caller that already made one passes it. On success the staged diff holds this message's
+ * effects; on failure the caller discards it.
  */
 export function checkMessage(
   ctx: CheckContext,
   diff: StagedDiff,
   input: CheckInput,
   clseq: number,
+  lines = new HeaderLines(input.headers),
 ): CheckOutcome {
   const cfg = ctx.view.config;
   const hdr = input.headers;
+  assert(lines.hdr === hdr, "the header lines index another block");
   // Row 0: the file store refuses records above its bad-record threshold.
   if (cfg.storage === "file" && messageSize("file", input.subject, hdr, input.data) > FILE_RECORD_BYTES_MAX) {
     return storeFailed("message too large");
   }
   let passed: CheckPassed = { ok: true };
-  // One pass over the header block; the rows below then look each header up by its line.
-  const lines = new HeaderLines(hdr);
   if (hdr !== null && hdr.length > 0) {
     const early = checkHeadersEarly(ctx, diff, lines);
     if (!early.ok) return early;

@@ -114,7 +114,7 @@ export class BatchingLeader {
     const lines = new HeaderLines(msg.headers);
     const batchId = lines.valueBytes(HeaderName.BatchId);
     if (batchId !== null && batchId.length > 0) return publishAtomic(this.ctx, view, res, batchId, msg, lines);
-    return publishPlain(this.ctx, view, res, msg);
+    return publishPlain(this.ctx, view, res, msg, lines);
   }
 
   /**

@@ -8,7 +8,7 @@ import { apiError, encodeOp, type MsgOp } from "@flotilla/stream";
 import { assert } from "@flotilla/stream/internal";
 import { infoOf } from "./atomic";
 import { checkMessage, decidedFields } from "./checks";
-import { HeaderName, headerValue } from "./headers";
+import { HeaderName, type HeaderLines } from "./headers";
 import { StagedDiff } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import type { InboundMessage, Proposal, PublishOutcome } from "./outcome";
@@ -21,6 +21,7 @@ export function publishPlain(
   view: AppliedView,
   res: Responder,
   msg: InboundMessage,
+  lines: HeaderLines,
 ): PublishOutcome {
   const inflight = ctx.inflightFor(res.stream, view);
   const clseq = ctx.clusteredLastSeq(view, inflight);
@@ -29,12 +30,12 @@ export function publishPlain(
   const input = { subject: msg.subject, rawSubject: msg.subject, headers: msg.headers, data: msg.data };
   // One time for the checks and the entry: the dedupe window is judged at the entry's time.
   const nowNs = ctx.clock.nowNs();
-  const checked = checkMessage({ view, inflight, nowNs }, diff, input, clseq);
+  const checked = checkMessage({ view, inflight, nowNs }, diff, input, clseq, lines);
   if (!checked.ok) {
     if (checked.duplicateSeq > 0) return res.duplicate(checked.duplicateSeq);
     return res.reject(checked.error);
   }
-  const expectedLastMsgId = headerValue(msg.headers, HeaderName.ExpectedLastMsgId);
+  const expectedLastMsgId = lines.value(HeaderName.ExpectedLastMsgId);
   if (expectedLastMsgId !== undefined && expectedLastMsgId.length > 0) {
     const last = ctx.lastMsgId(view, inflight);
     if (expectedLastMsgId !== last) return res.reject(apiError("StreamWrongLastMsgIDErrF", { id: last }));
