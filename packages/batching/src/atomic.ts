@@ -7,7 +7,7 @@
 import { JetStreamApiError, apiError, encodeOp, subjectByteLength, type BatchMsg, type BatchOp } from "@flotilla/stream";
 import { assert } from "@flotilla/stream/internal";
 import { checkMessage, decidedFields, type CheckContext } from "./checks";
-import { HeaderLines, HeaderName, appendHeader, headerValue, removeHeader } from "./headers";
+import { HeaderLines, HeaderName, appendHeader, removeHeader } from "./headers";
 import { StagedDiff } from "./inflight";
 import type { LeaderContext } from "./leader-context";
 import { BATCH_ID_BYTES_MAX } from "./limits";
@@ -107,12 +107,13 @@ function checkBatch(ctx: CheckContext, batch: AtomicBatch, clseq: number): Check
   const msgs: BatchMsg[] = [];
   let lastMsgId = "";
   for (const [k, staged] of batch.msgs.entries()) {
-    const lastMsgIdHeader = headerValue(staged.headers, HeaderName.ExpectedLastMsgId);
+    const lines = new HeaderLines(staged.headers);
+    const lastMsgIdHeader = lines.value(HeaderName.ExpectedLastMsgId);
     if (lastMsgIdHeader !== undefined && lastMsgIdHeader.length > 0) {
       return apiError("AtomicPublishUnsupportedHeaderBatchErr", { header: HeaderName.ExpectedLastMsgId });
     }
     const input = { subject: staged.subject, rawSubject: staged.subject, headers: staged.headers, data: staged.data };
-    const checked = checkMessage(ctx, diff, input, clseq + k);
+    const checked = checkMessage(ctx, diff, input, clseq + k, lines);
     if (!checked.ok) return checked.error;
     lastMsgId = checked.msgId ?? "";
     msgs.push({
