@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
 import { pino, type Logger } from "pino";
-import { segmentKeyRange, type RaftNode } from "../src/internal";
+import { segmentKeyRange, segmentValueBytes, writeSegment, type Entry, type RaftNode } from "../src/internal";
 
 /** tempDir creates a fresh directory under the OS temp dir. */
 export async function tempDir(prefix: string): Promise<string> {
@@ -85,4 +85,9 @@ export function stoppedAfterEach(): { nodes: RaftNode[]; dirs: string[] } {
     owned.dirs.length = 0;
   });
   return owned;
+}
+
+/** encodeSegment seals the segment entries[from..to] under `key` in memory of its own (as storage does in its arena). */
+export function encodeSegment(entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
+  return writeSegment(new Uint8Array(segmentValueBytes(entries, from, to)), entries, from, to, key);
 }

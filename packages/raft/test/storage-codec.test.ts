@@ -2,7 +2,8 @@
 import { crc32c } from "@node-rs/crc32";
 import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { decodeSegment, encodeSegment, hardKey, printKey, segmentKey, segmentKeyRange } from "../src/internal";
+import { decodeSegment, hardKey, printKey, segmentKey, segmentKeyRange } from "../src/internal";
+import { encodeSegment } from "./helpers";
 import { decodeHardState, encodeHardStates } from "../src/storage/codec";
 
 describe("storage codec - log segments", () => {

@@ -4,11 +4,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { RaftStorage, encodeSegment, segmentKey } from "../src/internal";
+import { RaftStorage, segmentKey } from "../src/internal";
 import { segmentValueBytes, writeSegment } from "../src/storage/codec";
 import { LOG_SEGMENT_BYTES_MAX, SCRATCH_BYTES_MAX, SCRATCH_BYTES_MIN } from "../src/storage/limits";
 import { ScratchArena } from "../src/storage/scratch";
-import { removeDir, tempDir } from "./helpers";
+import { encodeSegment, removeDir, tempDir } from "./helpers";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -3,9 +3,9 @@ import { Level } from "level";
 import { afterEach, describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
 import {
-  META_KEY, RaftStorage, StorageCorruptionError, encodeSegment, hardKey, printKey, segmentKey, type StoredSnapshot,
+  META_KEY, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKey, type StoredSnapshot,
 } from "../src/internal";
-import { bytes, flipByte, removeDir, storedLogSegments, tempDir } from "./helpers";
+import { bytes, encodeSegment, flipByte, removeDir, storedLogSegments, tempDir } from "./helpers";
 
 const dirs: string[] = [];
 async function freshDir(): Promise<string> {

@@ -132,12 +132,6 @@ export function writeSegment(target: Uint8Array, entries: readonly Entry[], from
   return target;
 }
 
-/** encodeSegment returns the sealed value of a segment in memory of its own (see writeSegment). */
-export function encodeSegment(entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
-  // Not zeroed: writeSegment writes every byte.
-  return writeSegment(Buffer.allocUnsafe(segmentValueBytes(entries, from, to)), entries, from, to, key);
-}
-
 /**
  * decodeSegment checks and decodes a stored log segment: exactly the entries its key names,
  * nothing after them. A string result names what is wrong.
