@@ -14,6 +14,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { Level } from "level";
 import { ENTRY_RUN_HEADER_BYTES } from "../packages/raft/src/entry-run";
 import { LEVEL_WRITE_BUFFER_BYTES } from "../packages/raft/src/storage/limits";
+import { SyncLatency, type SyncLatencyHistogram } from "../packages/raft/src/storage/sync-latency";
 import { FRAME_HEADER_BYTES } from "../packages/raft/src/transport/limits";
 
 /** CeilingConfig is the workerData of one ceiling replica. */
@@ -35,6 +36,8 @@ export interface CeilingRun {
 export interface CeilingSample {
   entries: number;
   elapsedMs: number;
+  /** leaderSyncLatency: the leader's synced writes of the run, timed as RaftStorage times its own. */
+  leaderSyncLatency: SyncLatencyHistogram;
 }
 
 type Db = Level<Uint8Array, Uint8Array>;
@@ -111,6 +114,12 @@ async function leader(config: CeilingConfig): Promise<void> {
   parentPort!.postMessage("ready");
 
   async function closedLoop(run: CeilingRun): Promise<CeilingSample> {
+    const latency = new SyncLatency();
+    const timedWrite = async (round: number, blob: Uint8Array): Promise<void> => {
+      const startedMs = performance.now();
+      await writeRound(db, round, blob);
+      latency.record(performance.now() - startedMs);
+    };
     let round = 0;
     const start = performance.now();
     while (performance.now() - start < run.durationMs) {
@@ -127,9 +136,9 @@ async function leader(config: CeilingConfig): Promise<void> {
         socket.write(blob);
         socket.uncork();
       }
-      await Promise.all([writeRound(db, round++, blob), firstAck]);
+      await Promise.all([timedWrite(round++, blob), firstAck]);
     }
-    return { entries: round * run.inflight, elapsedMs: performance.now() - start };
+    return { entries: round * run.inflight, elapsedMs: performance.now() - start, leaderSyncLatency: latency.read() };
   }
 }
 

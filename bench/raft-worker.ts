@@ -4,7 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import { RaftNode, type Entry, type StateMachine } from "../packages/raft/src/index";
+import { RaftNode, type Entry, type StateMachine, type SyncLatencyHistogram } from "../packages/raft/src/index";
 
 /** WorkerConfig is the workerData of a bench node. */
 export interface WorkerConfig {
@@ -26,6 +26,8 @@ export interface CaseSample {
   elapsedMs: number;
   /** leaderSyncs: fsynced batches the leader wrote during the case. */
   leaderSyncs: number;
+  /** leaderSyncLatency: the leader's sync-latency histogram read before and after the case. */
+  leaderSyncLatency: { before: SyncLatencyHistogram; after: SyncLatencyHistogram };
 }
 
 /** CountingStateMachine applies by counting; its snapshot is a few bytes. */
@@ -52,7 +54,7 @@ class CountingStateMachine implements StateMachine {
  */
 function runCase(node: RaftNode, entryBytes: number, inflight: number, durationMs: number): Promise<CaseSample> {
   const payload = Buffer.alloc(entryBytes, 0x61);
-  const syncsBefore = node.status().syncs;
+  const statusBefore = node.status();
   const start = performance.now();
   const deadline = start + durationMs;
   let latencies = new Float64Array(1 << 16);
@@ -69,10 +71,12 @@ function runCase(node: RaftNode, entryBytes: number, inflight: number, durationM
     let running = inflight;
     const finish = (): void => {
       if (--running > 0) return;
+      const statusAfter = node.status();
       resolve({
         latenciesMs: Array.from(latencies.subarray(0, count)),
         elapsedMs: performance.now() - start,
-        leaderSyncs: node.status().syncs - syncsBefore,
+        leaderSyncs: statusAfter.syncs - statusBefore.syncs,
+        leaderSyncLatency: { before: statusBefore.syncLatency, after: statusAfter.syncLatency },
       });
     };
     const slot = (): void => {

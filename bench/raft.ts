@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
-import { Role, type NodeStatus } from "../packages/raft/src/index";
+import { Role, SyncLatency, syncLatencyBetween, type NodeStatus, type SyncLatencyDelta } from "../packages/raft/src/index";
 import type { CeilingConfig, CeilingRun, CeilingSample } from "./ceiling-worker";
 import type { BenchCommand, CaseSample, WorkerConfig } from "./raft-worker";
 
@@ -25,6 +25,8 @@ const FSYNC_PROBE_MS = 1_500;
 const GROUP_COMMIT_GOAL_RATIO = 20;
 /** GOAL_INFLIGHT: the goal ratio is judged with this many proposals in flight (issue #3). */
 const GOAL_INFLIGHT = 100;
+/** SYNC_SLOW_MS: the table counts the leader's synced writes slower than this (a histogram bound). */
+const SYNC_SLOW_MS = 1;
 
 /** BenchArgs: which cases to run; `--sizes 128 --inflight 100 --duration-ms 5000` narrows a run (profiling). */
 interface BenchArgs {
@@ -86,7 +88,7 @@ function startWorker<T>(config: T): { worker: Worker; first: Promise<unknown> } 
  * depth: three replicas in worker threads, one synced LevelDB write per replica per round, commit
  * on the leader's write plus the first follower's answer, and nothing else.
  */
-async function measureCeiling(root: string, run: CeilingRun): Promise<number> {
+async function measureCeiling(root: string, run: CeilingRun): Promise<Ceiling> {
   const module = "./ceiling-worker.ts";
   const followers = ["f1", "f2"].map((name) =>
     startWorker<CeilingConfig & { module: string }>({ module, role: "follower", dataDir: join(root, name), followerPorts: [] }));
@@ -98,10 +100,20 @@ async function measureCeiling(root: string, run: CeilingRun): Promise<number> {
       leader.worker.once("message", resolve);
       leader.worker.postMessage(run);
     });
-    return (sample.entries * 1000) / sample.elapsedMs;
+    const none = new SyncLatency().read();
+    return {
+      entriesPerSec: (sample.entries * 1000) / sample.elapsedMs,
+      leaderSync: syncLatencyBetween(none, sample.leaderSyncLatency, SYNC_SLOW_MS),
+    };
   } finally {
     await Promise.all([leader, ...followers].map((w) => w.worker.terminate()));
   }
+}
+
+/** Ceiling: what the replication ceiling reached, and how its leader's synced writes went. */
+interface Ceiling {
+  entriesPerSec: number;
+  leaderSync: SyncLatencyDelta;
 }
 
 interface NodeWorker {
@@ -164,6 +176,8 @@ interface CaseResult {
   p50Ms: number;
   p99Ms: number;
   entriesPerSync: number;
+  /** leaderSync: the leader's synced writes during the case (mean, share slower than SYNC_SLOW_MS). */
+  leaderSync: SyncLatencyDelta;
   /** cpuUsPerEntry: CPU time of the whole process (3 nodes, LevelDB threads) per committed entry. */
   cpuUsPerEntry: number;
 }
@@ -179,12 +193,17 @@ async function runCase(leader: NodeWorker, entryBytes: number, inflight: number,
     entryBytes, inflight, entries: latenciesMs.length, entriesPerSec,
     mbPerSec: (entriesPerSec * entryBytes) / (1024 * 1024), p50Ms: pct(0.5), p99Ms: pct(0.99),
     entriesPerSync: latenciesMs.length / Math.max(1, sample.leaderSyncs),
+    leaderSync: syncLatencyBetween(sample.leaderSyncLatency.before, sample.leaderSyncLatency.after, SYNC_SLOW_MS),
     cpuUsPerEntry: (cpu.user + cpu.system) / Math.max(1, latenciesMs.length),
   };
 }
 
+function percent(share: number): string {
+  return `${(100 * share).toFixed(1)}%`;
+}
+
 function row(cells: Array<string | number>): string {
-  const widths = [10, 9, 9, 12, 9, 9, 9, 10, 14, 13];
+  const widths = [10, 9, 9, 12, 9, 9, 9, 10, 14, 13, 13, 11];
   return cells.map((c, i) => String(c).padStart(widths[i] ?? 10)).join(" ");
 }
 
@@ -193,7 +212,7 @@ function row(cells: Array<string | number>): string {
  * flight (the best entry size); deeper pipelines are named beside it, since they show how far
  * group commit stretches once the per-round latency is amortised over more entries.
  */
-function summaryLine(results: readonly CaseResult[], fsyncPerSec: number, ceilings: ReadonlyMap<number, number>): string {
+function summaryLine(results: readonly CaseResult[], fsyncPerSec: number, ceilings: ReadonlyMap<number, Ceiling>): string {
   const parts: string[] = [];
   let verdict = `no case at ${GOAL_INFLIGHT} in flight`;
   for (const inflight of [...new Set(results.map((r) => r.inflight))].filter((n) => n >= GOAL_INFLIGHT)) {
@@ -203,7 +222,7 @@ function summaryLine(results: readonly CaseResult[], fsyncPerSec: number, ceilin
     if (inflight === GOAL_INFLIGHT) {
       verdict = ratio >= GROUP_COMMIT_GOAL_RATIO ? "goal met" : "goal NOT met";
       const ceiling = ceilings.get(best.entryBytes);
-      if (ceiling !== undefined) verdict += ` (this machine's ceiling there: ${(ceiling / fsyncPerSec).toFixed(2)}x)`;
+      if (ceiling !== undefined) verdict += ` (this machine's ceiling there: ${(ceiling.entriesPerSec / fsyncPerSec).toFixed(2)}x)`;
     }
   }
   return `summary: raw fsync ${fsyncPerSec.toFixed(0)}/s; ${parts.join("; ")}; ` +
@@ -233,7 +252,7 @@ async function main(): Promise<void> {
       await Promise.all(nodes.map((n) => n.worker.terminate()));
     }
     // The ceiling at the goal's depth, per entry size, in the same run (see ceiling-worker.ts).
-    const ceilings = new Map<number, number>();
+    const ceilings = new Map<number, Ceiling>();
     if (args.inflightCounts.includes(GOAL_INFLIGHT)) {
       for (const entryBytes of args.sizesBytes) {
         const run: CeilingRun = { entryBytes, inflight: GOAL_INFLIGHT, durationMs: args.caseDurationMs };
@@ -246,20 +265,28 @@ async function main(): Promise<void> {
       `raw sequential fsync (128 B write + fdatasync, ${root}): before ${fsyncBeforePerSec.toFixed(0)}/s, ` +
         `after ${fsyncAfterPerSec.toFixed(0)}/s, mean ${fsyncPerSec.toFixed(0)}/s`,
     );
-    console.log(row(["entry", "inflight", "entries", "entries/s", "MB/s", "p50 ms", "p99 ms", "x fsync", "entries/fsync", "cpu us/entry"]));
+    console.log(row([
+      "entry", "inflight", "entries", "entries/s", "MB/s", "p50 ms", "p99 ms", "x fsync", "entries/fsync", "cpu us/entry",
+      "sync mean ms", `sync >${SYNC_SLOW_MS} ms`,
+    ]));
     for (const r of results) {
       console.log(row([
         r.entryBytes >= 1024 ? `${r.entryBytes / 1024} KiB` : `${r.entryBytes} B`, r.inflight, r.entries,
         r.entriesPerSec.toFixed(0), r.mbPerSec.toFixed(2), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2),
         (r.entriesPerSec / fsyncPerSec).toFixed(2), r.entriesPerSync.toFixed(1), r.cpuUsPerEntry.toFixed(1),
+        r.leaderSync.meanMs.toFixed(3), percent(r.leaderSync.shareOver),
       ]));
     }
-    for (const [entryBytes, perSec] of ceilings) {
+    for (const [entryBytes, ceiling] of ceilings) {
       const ours = results.find((r) => r.entryBytes === entryBytes && r.inflight === GOAL_INFLIGHT)!;
+      const perSec = ceiling.entriesPerSec;
       console.log(
         `ceiling at ${GOAL_INFLIGHT} in flight, ${entryBytes} B (3 replicas, one synced LevelDB write each per round, ` +
           `no Raft): ${perSec.toFixed(0)} entries/s = ${(perSec / fsyncPerSec).toFixed(2)}x fsync; ` +
-          `RaftNode reaches ${((100 * ours.entriesPerSec) / perSec).toFixed(0)}% of it`,
+          `RaftNode reaches ${((100 * ours.entriesPerSec) / perSec).toFixed(0)}% of it; ` +
+          `leader's synced writes: ceiling mean ${ceiling.leaderSync.meanMs.toFixed(3)} ms, ` +
+          `${percent(ceiling.leaderSync.shareOver)} over ${SYNC_SLOW_MS} ms (RaftNode: ${ours.leaderSync.meanMs.toFixed(3)} ms, ` +
+          `${percent(ours.leaderSync.shareOver)})`,
       );
     }
     console.log(summaryLine(results, fsyncPerSec, ceilings));

@@ -1,6 +1,6 @@
 /** Node tests on real sockets and LevelDB: election, replication of 10 000 entries, restart. */
 import { afterEach, describe, expect, it } from "vitest";
-import { NotLeaderError, Role, type LeaderChange } from "../src/internal";
+import { NotLeaderError, Role, syncLatencyBetween, type LeaderChange } from "../src/internal";
 import { TestCluster, proposeAll } from "./node-cluster";
 import { waitFor } from "./transport-helpers";
 
@@ -77,13 +77,19 @@ describe("raft node - election and replication", () => {
     cluster = await TestCluster.start(["n1", "n2", "n3"]);
     const leader = await cluster.waitForLeader();
     await cluster.waitApplied(leader.status().termStartIndex);
-    const before = cluster.ids.map((id) => cluster!.node(id).status().syncs);
+    const before = cluster.ids.map((id) => cluster!.node(id).status());
     const indexes = await Promise.all(Array.from({ length: 2000 }, (_, i) => leader.propose(Buffer.from(`g${i}`))));
     await cluster.waitApplied(Math.max(...indexes.map((o) => o.index)));
-    const syncs = cluster.ids.map((id, i) => cluster!.node(id).status().syncs - before[i]!);
-    for (const count of syncs) {
+    for (const [i, id] of cluster.ids.entries()) {
+      const after = cluster.node(id).status();
+      const count = after.syncs - before[i]!.syncs;
       expect(count).toBeGreaterThan(0);
       expect(count).toBeLessThan(200);
+      // Every one of those syncs was timed, and nothing else was.
+      const timed = syncLatencyBetween(before[i]!.syncLatency, after.syncLatency, 1);
+      expect(timed.count).toBe(count);
+      expect(timed.meanMs).toBeGreaterThan(0);
+      expect(after.syncLatency.count).toBe(after.syncs);
     }
     expect(cluster.sm(leader.id).values.slice(-2000)).toEqual(Array.from({ length: 2000 }, (_, i) => `g${i}`));
   });

@@ -6,6 +6,7 @@ import type { PeerProgress, RaftCore, RaftStatus } from "../core/raft";
 import type { Role } from "../core/state";
 import type { LogIndex, NodeId, Term } from "../core/types";
 import type { RaftStorage } from "../storage/level-storage";
+import type { SyncLatencyHistogram } from "../storage/sync-latency";
 
 /** PeerStatus is the leader's view of one member, for monitoring. */
 export interface PeerStatus {
@@ -25,6 +26,8 @@ export interface NodeStatus extends Omit<RaftStatus, "progress"> {
   readonly snapshotIndex: LogIndex;
   /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */
   readonly syncs: number;
+  /** syncLatency: how long those syncs took, as a histogram that only counts up (read it twice for a window). */
+  readonly syncLatency: SyncLatencyHistogram;
   /** durable: the last log index, term and vote known to be fsynced on this node. */
   readonly durable: { readonly lastIndex: LogIndex; readonly term: Term; readonly vote: NodeId | null };
 }
@@ -44,6 +47,7 @@ export function nodeStatus(core: RaftCore, storage: RaftStorage, applied: LogInd
   return {
     ...st, applied, peers, repairing,
     snapshotIndex: storage.snapshot?.meta.index ?? 0, syncs: storage.syncCount,
+    syncLatency: storage.syncLatency.read(),
     durable: storage.durable(),
   };
 }

@@ -14,6 +14,7 @@
  * The log is a run of non-overlapping segment records (see codec.ts), one per Ready's entries,
  * kept by LogSegments (segments.ts); this file owns hard state, snapshots and the batch per Ready.
  */
+import { performance } from "node:perf_hooks";
 import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
@@ -24,6 +25,7 @@ import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
 import { LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
 import { LogSegments } from "./segments";
+import { SyncLatency } from "./sync-latency";
 
 export type { CorruptionReport } from "./errors";
 
@@ -59,6 +61,8 @@ export class RaftStorage {
   private nextGen = 1;
   /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
   syncCount = 0;
+  /** syncLatency: how long those fsynced batches took, from the write call to its completion. */
+  readonly syncLatency = new SyncLatency();
   /** durableLastIndex: the last log index (or snapshot index) known fsynced; set after the sync. */
   private durableLastIndex: LogIndex = 0;
   /** syncedTerm/syncedVote: the term and vote last written, to know when a write must be synced. */
@@ -198,7 +202,9 @@ export class RaftStorage {
     const hardChanged = hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote);
     if (req.snapshot === null && req.entries.length === 0 && !hardChanged) return;
     if (hard !== null) this.hardStateOps(ops, hard);
+    const startedMs = performance.now();
     await writeOps(this.db, ops, true);
+    this.syncLatency.record(performance.now() - startedMs);
     this.syncCount++;
     this.durableLastIndex = this.log.last !== 0 ? this.log.last : (this.current?.meta.index ?? 0);
     if (hard !== null) {
