@@ -120,7 +120,7 @@ describe("raft node - checksum corruption", () => {
         cluster: "test", secret: "s3cret",
       });
       await expect(opening).rejects.toThrow(StorageCorruptionError);
-      await expect(opening).rejects.toThrow("storage record H/* is corrupt: both hard-state copies are corrupt");
+      await expect(opening).rejects.toThrow("storage record h/* is corrupt: both hard-state copies are corrupt");
       const again = await RaftStorage.open(dir);
       await again.close();
     } finally {

@@ -2,7 +2,8 @@
 import { crc32c } from "@node-rs/crc32";
 import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
-import { decodeSegment, hardKey, printKey, segmentKey, segmentKeyRange } from "../src/internal";
+import { META_KEY, decodeSegment, hardKey, printKey, segmentKey, segmentKeyRange, snapKey } from "../src/internal";
+import { INDEX_MAX } from "../src/storage/limits";
 import { encodeSegment } from "./helpers";
 import { decodeHardState, encodeHardStates } from "../src/storage/codec";
 
@@ -74,5 +75,15 @@ describe("storage codec - hard state", () => {
     expect(decodeHardState(1, second)).toEqual(state);
     expect(decodeHardState(1, first)).toMatch(/^crc32c mismatch/);
     expect(decodeHardState(0, encodeHardStates({ term: 3, vote: null, commit: 0 })[0])).toEqual({ term: 3, vote: null, commit: 0 });
+  });
+});
+
+describe("storage codec - key order", () => {
+  it("the hard-state keys sort above every log, meta and snapshot key, so flushed tables do not span the log", () => {
+    const highest = [segmentKey(INDEX_MAX, INDEX_MAX), META_KEY, snapKey(INDEX_MAX, 0xffff_ffff)];
+    for (const copy of [0, 1] as const) {
+      for (const key of highest) expect(Buffer.compare(Buffer.from(hardKey(copy)), Buffer.from(key))).toBe(1);
+    }
+    expect(printKey(hardKey(1))).toBe("h/01");
   });
 });

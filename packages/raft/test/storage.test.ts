@@ -288,12 +288,12 @@ describe("storage - checksums", () => {
     await flipByte(dir, hardKey(0), 6);
     const first = await reopen(dir);
     expect(first.loaded.hardState).toEqual({ term: 4, vote: "n3", commit: 2 });
-    expect(first.loaded.corruptions.map((c) => c.key)).toEqual(["H/00"]);
+    expect(first.loaded.corruptions.map((c) => c.key)).toEqual(["h/00"]);
     await first.storage.close();
     await flipByte(dir, hardKey(1), 6);
     const storage = await RaftStorage.open(dir);
     await expect(storage.load()).rejects.toThrow(StorageCorruptionError);
-    await expect(storage.load()).rejects.toThrow("storage record H/* is corrupt: both hard-state copies are corrupt");
+    await expect(storage.load()).rejects.toThrow("storage record h/* is corrupt: both hard-state copies are corrupt");
     await storage.close();
   });
 
