@@ -17,6 +17,22 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/**
+ * tempDirsPerTest registers an afterEach that removes every directory the returned function
+ * created during the test, so each test file keeps no list of its own.
+ */
+export function tempDirsPerTest(prefix: string): () => Promise<string> {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.splice(0).map(removeDir));
+  });
+  return async () => {
+    const dir = await tempDir(prefix);
+    dirs.push(dir);
+    return dir;
+  };
+}
+
 /** silentLogger returns a pino logger that writes nothing. */
 export function silentLogger(): Logger {
   return pino({ level: "silent" });

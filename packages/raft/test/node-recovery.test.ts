@@ -1,13 +1,10 @@
 /** Recovery: how the stored commit, the log and a self-persisting state machine's applied index combine. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EntryKind, RaftStorage, StorageCorruptionError, type Entry, type StateMachine } from "../src/internal";
 import { recover } from "../src/node/recovery";
-import { bytes, removeDir, silentLogger, tempDir } from "./helpers";
+import { bytes, silentLogger, tempDirsPerTest } from "./helpers";
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map(removeDir));
-});
+const freshDir = tempDirsPerTest("recovery");
 
 /** PersistedMachine stands for a state machine that stores its own applied index. */
 function persistedMachine(appliedIndex: number): StateMachine {
@@ -22,8 +19,7 @@ function persistedMachine(appliedIndex: number): StateMachine {
 }
 
 async function storageWithLog(lastIndex: number, commit: number): Promise<string> {
-  const dir = await tempDir("recovery");
-  dirs.push(dir);
+  const dir = await freshDir();
   const s = await RaftStorage.open(dir);
   await s.load();
   const entries: Entry[] = [];

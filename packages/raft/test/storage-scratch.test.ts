@@ -2,18 +2,15 @@
  * Segment values built in reused scratch memory: the arena's own rules, and the log that many
  * batches built in the same memory leave on disk, byte for byte.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
 import { RaftStorage, segmentKey } from "../src/internal";
 import { segmentValueBytes, writeSegment } from "../src/storage/codec";
 import { LOG_SEGMENT_BYTES_MAX, SCRATCH_BYTES_MAX, SCRATCH_BYTES_MIN } from "../src/storage/limits";
 import { ScratchArena } from "../src/storage/scratch";
-import { encodeSegment, removeDir, tempDir } from "./helpers";
+import { encodeSegment, tempDirsPerTest } from "./helpers";
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map(removeDir));
-});
+const freshDir = tempDirsPerTest("scratch");
 
 describe("ScratchArena", () => {
   it("values taken since a reset never share memory; after a reset the same memory is handed out again", () => {
@@ -65,8 +62,7 @@ describe("segments written into scratch memory", () => {
   });
 
   it("a log persisted batch after batch through the same memory, with splits and a cut, reloads exactly", async () => {
-    const dir = await tempDir("scratch");
-    dirs.push(dir);
+    const dir = await freshDir();
     const storage = await RaftStorage.open(dir);
     await storage.load();
     const none = { hardState: null, snapshot: null, compactedThrough: null } as const;

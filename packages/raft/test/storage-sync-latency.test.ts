@@ -1,15 +1,12 @@
 /** The sync-latency histogram: buckets, cumulative reads, and the window between two reads. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AssertionError } from "../src/assert";
 import { RaftStorage } from "../src/internal";
 import { EntryKind } from "../src/core/types";
 import { SYNC_LATENCY_BUCKETS_MS, SyncLatency, syncLatencyBetween } from "../src/storage/sync-latency";
-import { bytes, removeDir, tempDir } from "./helpers";
+import { bytes, tempDirsPerTest } from "./helpers";
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map(removeDir));
-});
+const freshDir = tempDirsPerTest("sync-latency");
 
 describe("sync latency histogram", () => {
   it("counts each sync in the first bucket whose bound it does not exceed, cumulatively", () => {
@@ -64,8 +61,7 @@ describe("sync latency histogram", () => {
   });
 
   it("storage records one duration per synced batch and none for a Ready that writes nothing", async () => {
-    const dir = await tempDir("sync-latency");
-    dirs.push(dir);
+    const dir = await freshDir();
     const storage = await RaftStorage.open(dir);
     await storage.load();
     const data = (i: number) => ({ index: i, term: 1, kind: EntryKind.Normal, data: bytes(`e${i}`) });

@@ -1,21 +1,13 @@
 /** Storage tests: checksummed LevelDB log, hard state, snapshots, truncation and corruption. */
 import { Level } from "level";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
 import {
   META_KEY, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKey, type StoredSnapshot,
 } from "../src/internal";
-import { bytes, encodeSegment, flipByte, removeDir, storedLogSegments, tempDir } from "./helpers";
+import { bytes, encodeSegment, flipByte, storedLogSegments, tempDirsPerTest } from "./helpers";
 
-const dirs: string[] = [];
-async function freshDir(): Promise<string> {
-  const dir = await tempDir("storage");
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map(removeDir));
-});
+const freshDir = tempDirsPerTest("storage");
 
 function entry(index: number, term: number, text = `e${index}`): Entry {
   return { index, term, kind: EntryKind.Normal, data: bytes(text) };
