@@ -139,7 +139,7 @@ export class RaftStorage {
     if (best !== undefined) return best;
     if (corruptions.length === 2) {
       // Without term and vote the node could vote twice in one term: refuse to start.
-      throw new StorageCorruptionError("h/*", "both hard-state copies are corrupt");
+      throw new StorageCorruptionError(`${String.fromCharCode(KeyPrefix.Hard)}/*`, "both hard-state copies are corrupt");
     }
     return EMPTY_HARD_STATE;
   }
