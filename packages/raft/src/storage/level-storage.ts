@@ -185,6 +185,9 @@ export class RaftStorage {
    * written by itself: it rides with the next batch (or `close`). A lower commit after a crash is
    * safe (it is learnt again from the leader; recovery also trusts a state machine's own applied
    * index), and a separate write per commit advance sat on every node's commit path.
+   *
+   * Unless the entries overwrite a stored suffix (which reads a segment back first), the write is
+   * dispatched before persist returns: a leader starts its own write before it builds its appends.
    */
   async persist(req: PersistRequest): Promise<void> {
     if (this.log.compactionError !== null) throw this.log.compactionError;
@@ -197,7 +200,8 @@ export class RaftStorage {
       if (previous !== null && previous.gen !== req.snapshot.gen) this.deleteChunks(ops, previous);
       this.current = req.snapshot;
     }
-    await this.log.appendOps(ops, req.entries);
+    const overwriting = this.log.appendOps(ops, req.entries);
+    if (overwriting !== null) await overwriting;
     if (req.compactedThrough !== null) this.log.scheduleCompaction(req.compactedThrough);
     // The Ready's hard state, when it has one, is the whole current hard state: the latest wins.
     if (req.hardState !== null) this.unwrittenHardState = req.hardState;

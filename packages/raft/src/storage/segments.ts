@@ -119,14 +119,24 @@ export class LogSegments {
   /**
    * appendOps adds the puts of `entries` as segments of at most LOG_SEGMENT_BYTES_MAX entry bytes.
    * When they overwrite a stored suffix, the segments above go and the one they cut is rewritten
-   * with only its entries below the cut (read back: overwrites happen only on leader changes).
+   * with only its entries below the cut. Only that case reads (overwrites happen only on leader
+   * changes) and returns a promise; otherwise the ops are complete on return, so that
+   * RaftStorage.persist can start its write in the same turn.
    */
-  async appendOps(ops: Op[], entries: readonly Entry[]): Promise<void> {
+  appendOps(ops: Op[], entries: readonly Entry[]): Promise<void> | null {
     const head = entries[0];
-    if (head === undefined) return;
+    if (head === undefined) return null;
     // The previous batch's values were put (copied by LevelDB) before this batch began.
     this.scratch.reset();
-    if (this.last !== 0 && head.index <= this.last) await this.truncateOps(ops, head.index);
+    if (this.last !== 0 && head.index <= this.last) {
+      return this.truncateOps(ops, head.index).then(() => this.putSegments(ops, entries));
+    }
+    this.putSegments(ops, entries);
+    return null;
+  }
+
+  /** putSegments adds the puts of `entries`, which continue the stored log, as new segments. */
+  private putSegments(ops: Op[], entries: readonly Entry[]): void {
     let from = 0;
     let bytes = 0;
     for (let i = 0; i < entries.length; i++) {
