@@ -137,6 +137,9 @@ describe("node - option validation", () => {
     [{ frameBytesMax: 1024 * 1024, raft: { entryBytesMax: 1000 } }, "snapshotChunkBytes 1048576 must be >= 1 and fit frameBytesMax 1048576"],
     [{ tickIntervalMs: 0 }, "tickIntervalMs must be a positive integer, got 0"],
     [{ members: ["n2", "n3"] }, "members must include the node itself (n1)"],
+    [{ members: ["n1", "n2", "x".repeat(257)] }, `node id "xxxxxxxxxxxxxxxx"... must be 1-256 bytes, got 257`],
+    [{ members: ["n1", ""] }, `node id "" must be 1-256 bytes, got 0`],
+    [{ cluster: "é".repeat(129) }, "cluster name must be 1-256 bytes, got 258"],
   ])("refuses %j before touching the disk", async (overrides, message) => {
     await expect(RaftNode.open({ ...base, ...overrides })).rejects.toThrow(new RangeError(message));
   });

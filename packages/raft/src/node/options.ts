@@ -7,7 +7,7 @@ import { defaultRaftConfig, type RaftConfig } from "../core/config";
 import { SeededPrng } from "../core/prng";
 import type { NodeId } from "../core/types";
 import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
-import { FRAME_BYTES_MAX_DEFAULT } from "../transport/limits";
+import { FRAME_BYTES_MAX_DEFAULT, HANDSHAKE_NAME_BYTES_MAX } from "../transport/limits";
 import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
 import { FRAME_OVERHEAD_BYTES, NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT } from "./limits";
@@ -61,6 +61,9 @@ export interface RaftNodeOptions {
  */
 export function validateNodeOptions(opts: RaftNodeOptions, entryBytesMax: number): void {
   if (!opts.members.includes(opts.id)) throw new RangeError(`members must include the node itself (${opts.id})`);
+  // The handshake carries the cluster name and every message two ids: a peer refuses them beyond this.
+  checkName("cluster name", opts.cluster);
+  for (const member of opts.members) checkName(`node id ${JSON.stringify(member.slice(0, 16))}${member.length > 16 ? "..." : ""}`, member);
   const frameBytesMax = opts.frameBytesMax ?? FRAME_BYTES_MAX_DEFAULT;
   const chunkBytes = opts.snapshotChunkBytes ?? SNAPSHOT_CHUNK_BYTES_DEFAULT;
   if (entryBytesMax + FRAME_OVERHEAD_BYTES > frameBytesMax) {
@@ -78,6 +81,13 @@ export function validateNodeOptions(opts: RaftNodeOptions, entryBytesMax: number
     if (value !== undefined && !(Number.isInteger(value) && value >= (name === "snapshotTrailingEntries" ? 0 : 1))) {
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
     }
+  }
+}
+
+function checkName(what: string, name: string): void {
+  const bytes = Buffer.byteLength(name);
+  if (bytes === 0 || bytes > HANDSHAKE_NAME_BYTES_MAX) {
+    throw new RangeError(`${what} must be 1-${HANDSHAKE_NAME_BYTES_MAX} bytes, got ${bytes}`);
   }
 }
 
