@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AppendMessage, AppendResponse, Message } from "../src/core/messages";
 import { EntryKind } from "../src/core/types";
 import type { TcpTransport } from "../src/internal";
-import { OUTBOUND_BUFFERED_BYTES_MAX } from "../src/transport/limits";
+import { OUTBOUND_BUFFERED_BYTES_MAX, SUPERSEDABLE_FRAME_BYTES_MAX } from "../src/transport/limits";
 import { supersededBy } from "../src/transport/coalesce";
+import { encodeEnvelopeFrame } from "../src/transport/wire";
 import { capturingLogger } from "./helpers";
 import { heartbeat, sendUntilDelivered, transportCluster, waitFor, type Received } from "./transport-helpers";
 
@@ -38,6 +39,17 @@ describe("supersededBy", () => {
   ];
   it.each(cases)("%s", (_name, earlier, later, expected) => {
     expect(supersededBy(earlier, later)).toBe(expected);
+  });
+});
+
+describe("SUPERSEDABLE_FRAME_BYTES_MAX", () => {
+  it("holds the largest commit-only append and successful acknowledgement (ids of 256 bytes, integers at their maximum)", () => {
+    const largest = { from: "a".repeat(256), to: "b".repeat(256), term: Number.MAX_SAFE_INTEGER };
+    const at = Number.MAX_SAFE_INTEGER;
+    const frames = [append({ ...largest, prevIndex: at, prevTerm: at, commit: at }), ack({ ...largest, index: at })]
+      .map((msg) => encodeEnvelopeFrame({ k: 2, msg }).reduce((sum, piece) => sum + piece.length, 0));
+    expect(frames).toEqual([635, 612]);
+    expect(Math.max(...frames)).toBeLessThanOrEqual(SUPERSEDABLE_FRAME_BYTES_MAX);
   });
 });
 
@@ -103,5 +115,19 @@ describe("transport - superseded messages", () => {
     const framesWithin = Math.floor(OUTBOUND_BUFFERED_BYTES_MAX / (50 * 1024 * 1024)) + 1;
     expect(framesWithin).toBe(6);
     expect(sent).toEqual([true, true, true, true, true, true, false]);
+  });
+
+  it("a message that may be superseded is encoded at the flush and counts SUPERSEDABLE_FRAME_BYTES_MAX until then", async () => {
+    const { n1 } = await connectedPair();
+    const big = { term: 3, index: 11, kind: EntryKind.Normal, data: new Uint8Array(50 * 1024 * 1024) };
+    const withBig = append({ entries: [big], commit: 10 });
+    const bigFrameBytes = encodeEnvelopeFrame({ k: 2, msg: withBig }).reduce((sum, piece) => sum + piece.length, 0);
+    for (let i = 0; i < 5; i++) expect(n1.send("n2", { k: 2, msg: withBig })).toBe(true);
+    // A send is refused once what is queued exceeds the bound; each commit-only append counts in full.
+    const accepted = Math.floor((OUTBOUND_BUFFERED_BYTES_MAX - 5 * bigFrameBytes) / SUPERSEDABLE_FRAME_BYTES_MAX) + 1;
+    expect(accepted).toBe(6144);
+    const sent = Array.from({ length: accepted + 1 }, (_, i) => n1.send("n2", { k: 2, msg: append({ commit: 10 + i }) }));
+    await n1.stop();
+    expect(sent.indexOf(false)).toBe(accepted);
   });
 });

@@ -45,8 +45,17 @@ export const SNAPSHOT_SEND_BUFFERED_BYTES_MAX = 4 * 1024 * 1024;
 /** INBOUND_CONNECTIONS_MAX bounds accepted sockets (authenticated or not) per node. */
 export const INBOUND_CONNECTIONS_MAX = 64;
 
-/** CLUSTER_NAME_BYTES_MAX bounds the cluster name and node ids carried by the handshake. */
+/** HANDSHAKE_NAME_BYTES_MAX bounds the cluster name and the node ids (in the handshake and in every message). */
 export const HANDSHAKE_NAME_BYTES_MAX = 256;
+
+/**
+ * SUPERSEDABLE_FRAME_BYTES_MAX: what a queued message that a later one may supersede (a
+ * commit-only Append, a successful AppendResponse; see coalesce.ts) counts toward
+ * OUTBOUND_BUFFERED_BYTES_MAX until the flush encodes it. Such a frame holds two node ids of at
+ * most HANDSHAKE_NAME_BYTES_MAX bytes and a few integers and flags (~110 bytes of keys and values
+ * besides the ids); the flush asserts the bound.
+ */
+export const SUPERSEDABLE_FRAME_BYTES_MAX = 2 * HANDSHAKE_NAME_BYTES_MAX + 512;
 
 /** TRANSPORT_PROTOCOL_VERSION is the version carried in the handshake. */
 export const TRANSPORT_PROTOCOL_VERSION = 1;

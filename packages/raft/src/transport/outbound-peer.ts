@@ -10,7 +10,7 @@ import { assert } from "../assert";
 import { encodeFrame } from "./framing";
 import {
   OUTBOUND_BUFFERED_BYTES_MAX, RECONNECT_BACKOFF_MS_MAX, RECONNECT_BACKOFF_MS_MIN, SNAPSHOT_SEND_BUFFERED_BYTES_MAX,
-  TRANSPORT_PROTOCOL_VERSION,
+  SUPERSEDABLE_FRAME_BYTES_MAX, TRANSPORT_PROTOCOL_VERSION,
 } from "./limits";
 import type { Message } from "../core/messages";
 import { mayBeSuperseded, supersededBy } from "./coalesce";
@@ -32,10 +32,15 @@ export interface OutboundPeerOptions {
   readonly logger: Logger;
 }
 
-/** QueuedFrame is one envelope sent this tick and its encoded frame. */
+/**
+ * QueuedFrame is one envelope sent this tick and its encoded frame, or null for a message a later
+ * one may supersede: that is encoded only at the flush, and only if still needed. A leader's
+ * commit-only Append of every round was encoded only to be dropped, and on the leader it was the
+ * dearest encode of the round (the first work after the acknowledgement that commits it).
+ */
 interface QueuedFrame {
   readonly envelope: Envelope;
-  readonly pieces: readonly Uint8Array[];
+  readonly pieces: readonly Uint8Array[] | null;
 }
 
 /** OutboundPeer owns one reconnecting connection. */
@@ -65,16 +70,19 @@ export class OutboundPeer {
   /**
    * send encodes one envelope and queues it; the tick's queue is written at its end. False when
    * it had to be dropped: no connection, or the socket and the queue together already hold
-   * OUTBOUND_BUFFERED_BYTES_MAX (encoding here, not at the flush, keeps that bound exact).
+   * OUTBOUND_BUFFERED_BYTES_MAX. Frames are encoded here, not at the flush, so that the bound
+   * counts their real size; a message a later one may supersede counts as
+   * SUPERSEDABLE_FRAME_BYTES_MAX until the flush encodes it (see QueuedFrame).
    */
   send(envelope: Envelope): boolean {
     const socket = this.socket;
     if (!this.ready || socket === null) return false;
     if (socket.writableLength + this.queuedBytes > OUTBOUND_BUFFERED_BYTES_MAX) return false;
-    const pieces = encodeEnvelopeFrame(envelope);
+    const deferred = envelope.k === FrameKind.Raft && mayBeSuperseded(envelope.msg);
+    const pieces = deferred ? null : encodeEnvelopeFrame(envelope);
     if (this.queued.length === 0) process.nextTick(this.flush);
     this.queued.push({ envelope, pieces });
-    for (const piece of pieces) this.queuedBytes += piece.length;
+    this.queuedBytes += pieces === null ? SUPERSEDABLE_FRAME_BYTES_MAX : frameBytes(pieces);
     return true;
   }
 
@@ -95,7 +103,7 @@ export class OutboundPeer {
       for (let i = 0; i < queued.length; i++) {
         const { envelope, pieces } = queued[i]!;
         if (envelope.k === FrameKind.Raft && this.superseded(envelope.msg, queued, i + 1)) continue;
-        for (const piece of pieces) socket.write(piece);
+        for (const piece of pieces ?? encodeSupersedable(envelope)) socket.write(piece);
       }
     } finally {
       socket.uncork();
@@ -200,4 +208,17 @@ export class OutboundPeer {
     this.waiters = [];
     for (const resolve of waiters) resolve(ok);
   }
+}
+
+function frameBytes(pieces: readonly Uint8Array[]): number {
+  let bytes = 0;
+  for (const piece of pieces) bytes += piece.length;
+  return bytes;
+}
+
+/** encodeSupersedable encodes a deferred frame at the flush, holding it to the size it was counted at. */
+function encodeSupersedable(envelope: Envelope): Uint8Array[] {
+  const pieces = encodeEnvelopeFrame(envelope);
+  assert(frameBytes(pieces) <= SUPERSEDABLE_FRAME_BYTES_MAX, "a supersedable frame exceeds SUPERSEDABLE_FRAME_BYTES_MAX");
+  return pieces;
 }
