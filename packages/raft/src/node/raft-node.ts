@@ -268,9 +268,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (installed === null) this.receiver.discardUnclaimed();
     // A leader's appends and heartbeats may leave before its own fsync (see isLeaderReplication);
     // everything else (votes, acknowledgements) waits for the sync below. The leader's own write
-    // is dispatched before its appends are built: every commit waits for that write (the leader
-    // counts itself only once it is durable), a given follower's only when it answers first
-    // (bench:raft: ~3% more entries/s than building the appends first, 8 of 10 A/B pairs).
+    // is dispatched before its appends are built: the leader applies nothing, so settles no
+    // proposal, until that write is durable, while a given follower's write matters only when it
+    // answers first (bench:raft: ~3% more entries/s than building the appends first, 8 of 10 A/B pairs).
     const early = rd.messages.filter(isLeaderReplication);
     const persisted = this.storage.persist({
       hardState: rd.hardState, entries: rd.entries, snapshot: installed, compactedThrough: rd.compactedThrough,
