@@ -6,7 +6,7 @@ import { EntryKind } from "../src/core/types";
 import type { TcpTransport } from "../src/internal";
 import { OUTBOUND_BUFFERED_BYTES_MAX, SUPERSEDABLE_FRAME_BYTES_MAX } from "../src/transport/limits";
 import { supersededBy } from "../src/transport/coalesce";
-import { encodeEnvelopeFrame } from "../src/transport/wire";
+import { encodeEnvelopeFrame, frameBytes } from "../src/transport/wire";
 import { capturingLogger } from "./helpers";
 import { heartbeat, sendUntilDelivered, transportCluster, waitFor, type Received } from "./transport-helpers";
 
@@ -47,7 +47,7 @@ describe("SUPERSEDABLE_FRAME_BYTES_MAX", () => {
     const largest = { from: "a".repeat(256), to: "b".repeat(256), term: Number.MAX_SAFE_INTEGER };
     const at = Number.MAX_SAFE_INTEGER;
     const frames = [append({ ...largest, prevIndex: at, prevTerm: at, commit: at }), ack({ ...largest, index: at })]
-      .map((msg) => encodeEnvelopeFrame({ k: 2, msg }).reduce((sum, piece) => sum + piece.length, 0));
+      .map((msg) => frameBytes(encodeEnvelopeFrame({ k: 2, msg })));
     expect(frames).toEqual([635, 612]);
     expect(Math.max(...frames)).toBeLessThanOrEqual(SUPERSEDABLE_FRAME_BYTES_MAX);
   });
@@ -121,7 +121,7 @@ describe("transport - superseded messages", () => {
     const { n1 } = await connectedPair();
     const big = { term: 3, index: 11, kind: EntryKind.Normal, data: new Uint8Array(50 * 1024 * 1024) };
     const withBig = append({ entries: [big], commit: 10 });
-    const bigFrameBytes = encodeEnvelopeFrame({ k: 2, msg: withBig }).reduce((sum, piece) => sum + piece.length, 0);
+    const bigFrameBytes = frameBytes(encodeEnvelopeFrame({ k: 2, msg: withBig }));
     for (let i = 0; i < 5; i++) expect(n1.send("n2", { k: 2, msg: withBig })).toBe(true);
     // A send is refused once what is queued exceeds the bound; each commit-only append counts in full.
     const accepted = Math.floor((OUTBOUND_BUFFERED_BYTES_MAX - 5 * bigFrameBytes) / SUPERSEDABLE_FRAME_BYTES_MAX) + 1;

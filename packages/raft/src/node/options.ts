@@ -10,6 +10,7 @@ import { SNAPSHOT_CHUNK_BYTES_DEFAULT } from "../storage/limits";
 import { FRAME_BYTES_MAX_DEFAULT, HANDSHAKE_NAME_BYTES_MAX } from "../transport/limits";
 import type { PeerAddress } from "../transport/outbound-peer";
 import type { Transport } from "../transport/transport";
+import { isName } from "../transport/wire";
 import { FRAME_OVERHEAD_BYTES, NODE_ELECTION_TIMEOUT_TICKS_DEFAULT, NODE_HEARTBEAT_INTERVAL_TICKS_DEFAULT } from "./limits";
 import type { StateMachine } from "./state-machine";
 
@@ -85,10 +86,7 @@ export function validateNodeOptions(opts: RaftNodeOptions, entryBytesMax: number
 }
 
 function checkName(what: string, name: string): void {
-  const bytes = Buffer.byteLength(name);
-  if (bytes === 0 || bytes > HANDSHAKE_NAME_BYTES_MAX) {
-    throw new RangeError(`${what} must be 1-${HANDSHAKE_NAME_BYTES_MAX} bytes, got ${bytes}`);
-  }
+  if (!isName(name)) throw new RangeError(`${what} must be 1-${HANDSHAKE_NAME_BYTES_MAX} bytes, got ${Buffer.byteLength(name)}`);
 }
 
 /**

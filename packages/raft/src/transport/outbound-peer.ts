@@ -14,7 +14,7 @@ import {
 } from "./limits";
 import type { Message } from "../core/messages";
 import { mayBeSuperseded, supersededBy } from "./coalesce";
-import { FrameKind, encodeEnvelopeFrame, handshakeProof, type Envelope, type HelloFrame } from "./wire";
+import { FrameKind, encodeEnvelopeFrame, frameBytes, handshakeProof, type Envelope, type HelloFrame } from "./wire";
 
 /** PeerAddress is where a peer listens. */
 export interface PeerAddress {
@@ -208,12 +208,6 @@ export class OutboundPeer {
     this.waiters = [];
     for (const resolve of waiters) resolve(ok);
   }
-}
-
-function frameBytes(pieces: readonly Uint8Array[]): number {
-  let bytes = 0;
-  for (const piece of pieces) bytes += piece.length;
-  return bytes;
 }
 
 /** encodeSupersedable encodes a deferred frame at the flush, holding it to the size it was counted at. */

@@ -66,7 +66,8 @@ function isObj(value: unknown): value is Obj {
 function isUint(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
-function isName(value: unknown): value is string {
+/** isName: a cluster name or node id as the handshake and every message carry it (1-HANDSHAKE_NAME_BYTES_MAX bytes). */
+export function isName(value: unknown): value is string {
   return typeof value === "string" && value.length > 0 && Buffer.byteLength(value) <= HANDSHAKE_NAME_BYTES_MAX;
 }
 
@@ -97,6 +98,13 @@ export function encodeEnvelopeFrame(envelope: Envelope): Uint8Array[] {
   const { entries, ...rest } = envelope.msg;
   // `entries` packs last (the last key of the last map), where the blob is spliced in.
   return encodeFrameWithBlob({ k: envelope.k, msg: { ...rest, entries: EMPTY_BIN_PLACEHOLDER } }, encodeEntries(entries));
+}
+
+/** frameBytes is the length of a frame encoded as pieces. */
+export function frameBytes(pieces: readonly Uint8Array[]): number {
+  let bytes = 0;
+  for (const piece of pieces) bytes += piece.length;
+  return bytes;
 }
 
 /** parseEnvelope returns a validated envelope or a reason why the body is malformed. */
