@@ -30,7 +30,7 @@ const GOAL_TRIALS = 5;
 /**
  * GOAL_WARMUP_TRIALS: trials of the goal's case run first and printed but not counted. V8 is still
  * compiling the round's hot path then (the raft README: the first trial at this depth is often
- * 10-35% slower than the next ones, though shallower cases ran before it), and the goal is about
+ * 5-35% slower than the next ones, though shallower cases ran before it), and the goal is about
  * a node in steady state.
  */
 const GOAL_WARMUP_TRIALS = 1;
