@@ -102,7 +102,8 @@ export class OutboundPeer {
     try {
       for (let i = 0; i < queued.length; i++) {
         const { envelope, pieces } = queued[i]!;
-        if (envelope.k === FrameKind.Raft && this.superseded(envelope.msg, queued, i + 1)) continue;
+        // Only a deferred frame (pieces === null) may be superseded: send decided that once.
+        if (pieces === null && this.superseded(envelope.msg, queued, i + 1)) continue;
         for (const piece of pieces ?? encodeSupersedable(envelope)) socket.write(piece);
       }
     } finally {
@@ -111,7 +112,6 @@ export class OutboundPeer {
   };
 
   private superseded(msg: Message, queued: readonly QueuedFrame[], from: number): boolean {
-    if (!mayBeSuperseded(msg)) return false;
     for (let j = from; j < queued.length; j++) {
       const later = queued[j]!.envelope;
       if (later.k === FrameKind.Raft && supersededBy(msg, later.msg)) return true;
