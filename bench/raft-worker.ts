@@ -24,9 +24,10 @@ export type BenchCommand =
 export interface CaseSample {
   latenciesMs: number[];
   elapsedMs: number;
-  /** leaderSyncs: fsynced batches the leader wrote during the case. */
-  leaderSyncs: number;
-  /** leaderSyncLatency: the leader's sync-latency histogram read before and after the case. */
+  /**
+   * leaderSyncLatency: the leader's sync-latency histogram read before and after the case; the
+   * difference of its counts is the number of fsynced batches the case took.
+   */
   leaderSyncLatency: { before: SyncLatencyHistogram; after: SyncLatencyHistogram };
 }
 
@@ -75,7 +76,6 @@ function runCase(node: RaftNode, entryBytes: number, inflight: number, durationM
       resolve({
         latenciesMs: Array.from(latencies.subarray(0, count)),
         elapsedMs: performance.now() - start,
-        leaderSyncs: statusAfter.syncs - statusBefore.syncs,
         leaderSyncLatency: { before: statusBefore.syncLatency, after: statusAfter.syncLatency },
       });
     };

@@ -198,11 +198,11 @@ async function runCase(leader: NodeWorker, entryBytes: number, inflight: number,
   const latenciesMs = sample.latenciesMs.sort((a, b) => a - b);
   const pct = (p: number): number => latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(latenciesMs.length * p))] ?? 0;
   const entriesPerSec = (latenciesMs.length * 1000) / sample.elapsedMs;
+  const leaderSync = syncLatencyBetween(sample.leaderSyncLatency.before, sample.leaderSyncLatency.after, SYNC_SLOW_MS);
   return {
     entryBytes, inflight, entries: latenciesMs.length, entriesPerSec,
     mbPerSec: (entriesPerSec * entryBytes) / (1024 * 1024), p50Ms: pct(0.5), p99Ms: pct(0.99),
-    entriesPerSync: latenciesMs.length / Math.max(1, sample.leaderSyncs),
-    leaderSync: syncLatencyBetween(sample.leaderSyncLatency.before, sample.leaderSyncLatency.after, SYNC_SLOW_MS),
+    entriesPerSync: latenciesMs.length / Math.max(1, leaderSync.count), leaderSync,
     cpuUsPerEntry: (cpu.user + cpu.system) / Math.max(1, latenciesMs.length),
   };
 }
