@@ -106,6 +106,17 @@ describe("simulation", () => {
     }
   });
 
+  it("a candidate whose log is behind cannot keep a healed majority leaderless (two leader-churn seeds that once ran 45 terms without a leader)", () => {
+    // 5 nodes, no pre-vote, a core of 3 with one node holding the latest log: the other two kept
+    // campaigning and, while each request restarted the timers it reached, that node never won.
+    for (const seed of [9114056, 9118099]) {
+      const result = runSeed(seed, { leaderChurn: true });
+      expect(result.options).toMatchObject({ nodeCount: 5, raft: { preVote: false } });
+      expect({ seed, failure: result.failure, detail: result.detail }).toEqual({ seed, failure: null, detail: null });
+      expect(result.commits).toBeGreaterThan(0);
+    }
+  });
+
   it("different seeds produce different runs", () => {
     const digests = new Set([1, 2, 3, 4, 5].map((seed) => runSeed(seed).digest));
     expect(digests.size).toBe(5);

@@ -172,3 +172,74 @@ describe.each(randomizedRoles)("§5.2 $role randomized timeouts", ({ role, etcd,
     expect(conflicts / rounds).toBeLessThanOrEqual(0.3);
   });
 });
+
+const timerKeepers = [
+  { role: Role.Follower, make: (core: RaftCore) => drain(core) },
+  { role: Role.Candidate, make: makeCandidate },
+] as const;
+
+describe.each(timerKeepers)("§5.2 what restarts a $role's election timer", ({ role, make }) => {
+  const stale = (term: number) =>
+    ({ type: MessageType.Vote, from: "n2", to: "n1", term, lastIndex: 0, lastTerm: 0, transfer: false }) as const;
+
+  /** timeoutOf: ticks until a core built like the others campaigns again, left alone. */
+  function timeoutOf(seed: number): number {
+    const core = newCore("n1", { term: 1, logTerms: [1, 1], seed });
+    make(core);
+    return ticksUntilTermChange(core, 2 * T);
+  }
+
+  it(`§5.2 a newer term alone does not: a ${role} that refuses a behind candidate campaigns on its own schedule`, () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const timeout = timeoutOf(seed);
+      const core = newCore("n1", { term: 1, logTerms: [1, 1], seed });
+      make(core);
+      const term = core.status().term;
+      const before = T / 2;
+      for (let tick = 0; tick < before; tick++) core.tick();
+
+      core.step(stale(term + 1));
+
+      expect(sent(core)).toEqual([{ type: MessageType.VoteResponse, from: "n1", to: "n2", term: term + 1, reject: true }]);
+      expect(core.status()).toMatchObject({ role: Role.Follower, term: term + 1, vote: null });
+      expect(before + ticksUntilTermChange(core, 2 * T)).toBe(timeout);
+      expect(core.status()).toMatchObject({ role: Role.Candidate, term: term + 2, vote: "n1" });
+    }
+  });
+
+  it(`§5.2 a granted vote does: a ${role} that votes waits a whole timeout from the vote`, () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const timeout = timeoutOf(seed);
+      const core = newCore("n1", { term: 1, logTerms: [1, 1], seed });
+      make(core);
+      const term = core.status().term;
+      const before = T / 2;
+      for (let tick = 0; tick < before; tick++) core.tick();
+
+      core.step({ ...stale(term + 1), lastIndex: 2, lastTerm: 1 });
+
+      expect(sent(core)).toEqual([{ type: MessageType.VoteResponse, from: "n1", to: "n2", term: term + 1, reject: false }]);
+      expect(ticksUntilTermChange(core, 2 * T)).toBe(timeout);
+      expect(core.status()).toMatchObject({ role: Role.Candidate, term: term + 2, vote: "n1" });
+    }
+  });
+});
+
+it("§5.2 a leader deposed by a newer term starts a fresh election timer over [T, 2T)", () => {
+  const seen = new Set<number>();
+  for (let seed = 1; seed <= 100; seed++) {
+    const core = newCore("n1", { seed });
+    makeLeader(core);
+    for (let tick = 0; tick < T / 2; tick++) core.tick();
+    drain(core);
+
+    core.step({ type: MessageType.Vote, from: "n2", to: "n1", term: 2, lastIndex: 0, lastTerm: 0, transfer: false });
+
+    expect(core.status()).toMatchObject({ role: Role.Follower, term: 2, leader: null });
+    const ticks = ticksUntilTermChange(core, 2 * T);
+    expect(ticks).toBeGreaterThanOrEqual(T);
+    expect(ticks).toBeLessThan(2 * T);
+    seen.add(ticks);
+  }
+  expect(seen.size).toBeGreaterThan(5);
+});

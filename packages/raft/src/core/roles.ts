@@ -26,18 +26,25 @@ export function abortTransfer(s: RaftState, reason: TransferAbortReason): void {
   s.transferTarget = null;
 }
 
-function resetForTerm(s: RaftState, term: Term): void {
+/** ElectionTimer says whether a role change restarts the election timer or lets it run on. */
+export const ElectionTimer = { Restart: "restart", Keep: "keep" } as const;
+export type ElectionTimer = (typeof ElectionTimer)[keyof typeof ElectionTimer];
+
+function resetForTerm(s: RaftState, term: Term, timer: ElectionTimer): void {
   if (term < s.term) fail(`term never decreases (${s.term} -> ${term})`);
   if (term > s.term) {
     s.term = term;
     s.vote = null;
   }
   if (s.role === Role.Leader) abortTransfer(s, TransferAbortReason.LostLeadership);
+  assert(timer === ElectionTimer.Restart || s.role !== Role.Leader, "a leader has no election timer to keep");
   s.transferTarget = null;
   s.leader = null;
-  s.electionElapsedTicks = 0;
+  if (timer === ElectionTimer.Restart) {
+    s.electionElapsedTicks = 0;
+    resetRandomizedElectionTimeout(s);
+  }
   s.heartbeatElapsedTicks = 0;
-  resetRandomizedElectionTimeout(s);
   s.votes.clear();
   s.progress.clear();
   s.termStartIndex = 0;
@@ -46,10 +53,15 @@ function resetForTerm(s: RaftState, term: Term): void {
   s.commitBroadcastPending = false;
 }
 
-/** becomeFollower moves to `term` (>= current) following `leader` (null when unknown). */
-export function becomeFollower(s: RaftState, term: Term, leader: NodeId | null, reason: FollowerReason): void {
+/**
+ * becomeFollower moves to `term` (>= current) following `leader` (null when unknown). The
+ * election timer restarts unless `timer` keeps it running (see onHigherTerm).
+ */
+export function becomeFollower(
+  s: RaftState, term: Term, leader: NodeId | null, reason: FollowerReason, timer: ElectionTimer = ElectionTimer.Restart,
+): void {
   assert(leader !== s.id, "a follower never follows itself");
-  resetForTerm(s, term);
+  resetForTerm(s, term, timer);
   s.role = Role.Follower;
   s.leader = leader;
   if (leader !== null) s.leaderKnownTerm = Math.max(s.leaderKnownTerm, term);
@@ -68,7 +80,7 @@ export function becomePreCandidate(s: RaftState): void {
 /** becomeCandidate bumps the term and votes for itself (§5.2). */
 export function becomeCandidate(s: RaftState, transfer: boolean): void {
   assert(s.role !== Role.Leader, "a leader never campaigns");
-  resetForTerm(s, s.term + 1);
+  resetForTerm(s, s.term + 1, ElectionTimer.Restart);
   s.role = Role.Candidate;
   s.vote = s.id;
   s.emit({ kind: TraceEventKind.BecameCandidate, transfer });
