@@ -179,47 +179,44 @@ const timerKeepers = [
 ] as const;
 
 describe.each(timerKeepers)("§5.2 what restarts a $role's election timer", ({ role, make }) => {
-  const stale = (term: number) =>
-    ({ type: MessageType.Vote, from: "n2", to: "n1", term, lastIndex: 0, lastTerm: 0, transfer: false }) as const;
+  const TICKS_BEFORE = T / 2;
+  const vote = (term: number, lastIndex: number, lastTerm: number) =>
+    ({ type: MessageType.Vote, from: "n2", to: "n1", term, lastIndex, lastTerm, transfer: false }) as const;
 
-  /** timeoutOf: ticks until a core built like the others campaigns again, left alone. */
-  function timeoutOf(seed: number): number {
+  /** coreAt: a core of `seed` with a log of two term-1 entries, `ticks` ticks into its timer. */
+  function coreAt(seed: number, ticks: number): RaftCore {
     const core = newCore("n1", { term: 1, logTerms: [1, 1], seed });
     make(core);
-    return ticksUntilTermChange(core, 2 * T);
+    for (let tick = 0; tick < ticks; tick++) core.tick();
+    return core;
   }
+
+  /** timeoutOf: the ticks after which such a core campaigns again, left alone. */
+  const timeoutOf = (seed: number) => ticksUntilTermChange(coreAt(seed, 0), 2 * T);
 
   it(`§5.2 a newer term alone does not: a ${role} that refuses a behind candidate campaigns on its own schedule`, () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const timeout = timeoutOf(seed);
-      const core = newCore("n1", { term: 1, logTerms: [1, 1], seed });
-      make(core);
+      const core = coreAt(seed, TICKS_BEFORE);
       const term = core.status().term;
-      const before = T / 2;
-      for (let tick = 0; tick < before; tick++) core.tick();
 
-      core.step(stale(term + 1));
+      core.step(vote(term + 1, 0, 0));
 
       expect(sent(core)).toEqual([{ type: MessageType.VoteResponse, from: "n1", to: "n2", term: term + 1, reject: true }]);
       expect(core.status()).toMatchObject({ role: Role.Follower, term: term + 1, vote: null });
-      expect(before + ticksUntilTermChange(core, 2 * T)).toBe(timeout);
+      expect(TICKS_BEFORE + ticksUntilTermChange(core, 2 * T)).toBe(timeoutOf(seed));
       expect(core.status()).toMatchObject({ role: Role.Candidate, term: term + 2, vote: "n1" });
     }
   });
 
   it(`§5.2 a granted vote does: a ${role} that votes waits a whole timeout from the vote`, () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const timeout = timeoutOf(seed);
-      const core = newCore("n1", { term: 1, logTerms: [1, 1], seed });
-      make(core);
+      const core = coreAt(seed, TICKS_BEFORE);
       const term = core.status().term;
-      const before = T / 2;
-      for (let tick = 0; tick < before; tick++) core.tick();
 
-      core.step({ ...stale(term + 1), lastIndex: 2, lastTerm: 1 });
+      core.step(vote(term + 1, 2, 1));
 
       expect(sent(core)).toEqual([{ type: MessageType.VoteResponse, from: "n1", to: "n2", term: term + 1, reject: false }]);
-      expect(ticksUntilTermChange(core, 2 * T)).toBe(timeout);
+      expect(ticksUntilTermChange(core, 2 * T)).toBe(timeoutOf(seed));
       expect(core.status()).toMatchObject({ role: Role.Candidate, term: term + 2, vote: "n1" });
     }
   });
