@@ -178,10 +178,12 @@ const timerKeepers = [
   { role: Role.Candidate, make: makeCandidate },
 ] as const;
 
+/** vote: n2 asks n1 for its vote in `term` with a log ending at (lastIndex, lastTerm). */
+const vote = (term: number, lastIndex: number, lastTerm: number) =>
+  ({ type: MessageType.Vote, from: "n2", to: "n1", term, lastIndex, lastTerm, transfer: false }) as const;
+
 describe.each(timerKeepers)("§5.2 what restarts a $role's election timer", ({ role, make }) => {
   const TICKS_BEFORE = T / 2;
-  const vote = (term: number, lastIndex: number, lastTerm: number) =>
-    ({ type: MessageType.Vote, from: "n2", to: "n1", term, lastIndex, lastTerm, transfer: false }) as const;
 
   /** coreAt: a core of `seed` with a log of two term-1 entries, `ticks` ticks into its timer. */
   function coreAt(seed: number, ticks: number): RaftCore {
@@ -230,7 +232,7 @@ it("§5.2 a leader deposed by a newer term starts a fresh election timer over [T
     for (let tick = 0; tick < T / 2; tick++) core.tick();
     drain(core);
 
-    core.step({ type: MessageType.Vote, from: "n2", to: "n1", term: 2, lastIndex: 0, lastTerm: 0, transfer: false });
+    core.step(vote(2, 0, 0));
 
     expect(core.status()).toMatchObject({ role: Role.Follower, term: 2, leader: null });
     const ticks = ticksUntilTermChange(core, 2 * T);
