@@ -6,6 +6,7 @@ import {
 import { PendingProposals } from "../src/node/proposals";
 import { SnapshotReceiver } from "../src/node/snapshot-receiver";
 import { rechunk } from "../src/node/snapshot-writer";
+import { FrameKind } from "../src/transport/wire";
 import { bytes, capturingLogger, removeDir, tempDir } from "./helpers";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
@@ -98,8 +99,8 @@ describe("node - snapshot receiver", () => {
     await storage.load();
     const delivered: SnapshotMessage[] = [];
     const receiver = new SnapshotReceiver(storage, capturingLogger().logger, (m) => delivered.push(m));
-    receiver.onChunk("n1", { k: 3, msg: offer, seq: 0, data: bytes("one-"), last: false });
-    receiver.onChunk("n1", { k: 3, msg: offer, seq: 1, data: bytes("two"), last: true });
+    receiver.onChunk("n1", { k: FrameKind.SnapshotChunk, msg: offer, seq: 0, data: bytes("one-"), last: false });
+    receiver.onChunk("n1", { k: FrameKind.SnapshotChunk, msg: offer, seq: 1, data: bytes("two"), last: true });
     await waitFor(() => delivered.length === 1, "delivery");
     expect(delivered).toEqual([offer]);
     const staged = receiver.take(offer.meta);
@@ -115,9 +116,9 @@ describe("node - snapshot receiver", () => {
     const { logger, records } = capturingLogger();
     const delivered: SnapshotMessage[] = [];
     const receiver = new SnapshotReceiver(storage, logger, (m) => delivered.push(m));
-    receiver.onChunk("n1", { k: 3, msg: offer, seq: 0, data: bytes("a"), last: false });
-    receiver.onChunk("n1", { k: 3, msg: offer, seq: 2, data: bytes("c"), last: true });
-    receiver.onChunk("n1", { k: 3, msg: offer, seq: 3, data: bytes("d"), last: true });
+    receiver.onChunk("n1", { k: FrameKind.SnapshotChunk, msg: offer, seq: 0, data: bytes("a"), last: false });
+    receiver.onChunk("n1", { k: FrameKind.SnapshotChunk, msg: offer, seq: 2, data: bytes("c"), last: true });
+    receiver.onChunk("n1", { k: FrameKind.SnapshotChunk, msg: offer, seq: 3, data: bytes("d"), last: true });
     await new Promise((r) => setTimeout(r, 20));
     expect(delivered).toEqual([]);
     expect(records.filter((r) => r.msg === "raft node: snapshot chunk out of sequence; transfer abandoned").map((r) => r.seq)).toEqual([2, 3]);

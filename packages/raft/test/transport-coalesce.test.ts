@@ -6,7 +6,7 @@ import { EntryKind } from "../src/core/types";
 import type { TcpTransport } from "../src/internal";
 import { OUTBOUND_BUFFERED_BYTES_MAX, SUPERSEDABLE_FRAME_BYTES_MAX } from "../src/transport/limits";
 import { supersededBy } from "../src/transport/coalesce";
-import { encodeEnvelopeFrame, frameBytes } from "../src/transport/wire";
+import { FrameKind, encodeEnvelopeFrame, frameBytes } from "../src/transport/wire";
 import { capturingLogger } from "./helpers";
 import { heartbeat, sendUntilDelivered, transportCluster, waitFor, type Received } from "./transport-helpers";
 
@@ -47,7 +47,7 @@ describe("SUPERSEDABLE_FRAME_BYTES_MAX", () => {
     const largest = { from: "a".repeat(256), to: "b".repeat(256), term: Number.MAX_SAFE_INTEGER };
     const at = Number.MAX_SAFE_INTEGER;
     const frames = [append({ ...largest, prevIndex: at, prevTerm: at, commit: at }), ack({ ...largest, index: at })]
-      .map((msg) => frameBytes(encodeEnvelopeFrame({ k: 2, msg })));
+      .map((msg) => frameBytes(encodeEnvelopeFrame({ k: FrameKind.Raft, msg })));
     expect(frames).toEqual([635, 612]);
     expect(Math.max(...frames)).toBeLessThanOrEqual(SUPERSEDABLE_FRAME_BYTES_MAX);
   });
@@ -78,10 +78,10 @@ describe("transport - superseded messages", () => {
   it("a commit-only append followed in the same tick by the next entries is left out; alone it is sent", async () => {
     const { n1, received } = await connectedPair();
     const withEntries = append({ entries: [entry], commit: 10 });
-    for (const msg of [append(), withEntries, heartbeat("n1", "n2", 1)]) expect(n1.send("n2", { k: 2, msg })).toBe(true);
+    for (const msg of [append(), withEntries, heartbeat("n1", "n2", 1)]) expect(n1.send("n2", { k: FrameKind.Raft, msg })).toBe(true);
     await waitFor(() => received().length === 2, "the tick's heartbeat");
     expect(received().map((r) => r.envelope.msg)).toEqual([withEntries, heartbeat("n1", "n2", 1)]);
-    expect(n1.send("n2", { k: 2, msg: append({ commit: 11, prevIndex: 11 }) })).toBe(true);
+    expect(n1.send("n2", { k: FrameKind.Raft, msg: append({ commit: 11, prevIndex: 11 }) })).toBe(true);
     await waitFor(() => received().length === 3, "the lone commit-only append");
     expect(received()[2]!.envelope.msg).toEqual(append({ commit: 11, prevIndex: 11 }));
   });
@@ -90,8 +90,8 @@ describe("transport - superseded messages", () => {
     const { n1, received } = await connectedPair();
     const writes = vi.spyOn(Socket.prototype as unknown as Record<"_writev", (...args: unknown[]) => unknown>, "_writev");
     try {
-      expect(n1.send("n2", { k: 2, msg: heartbeat("n1", "n2", 1) })).toBe(true);
-      expect(n1.send("n2", { k: 2, msg: heartbeat("n1", "n2", 2) })).toBe(true);
+      expect(n1.send("n2", { k: FrameKind.Raft, msg: heartbeat("n1", "n2", 1) })).toBe(true);
+      expect(n1.send("n2", { k: FrameKind.Raft, msg: heartbeat("n1", "n2", 2) })).toBe(true);
       expect(writes).not.toHaveBeenCalled();
       n1.flush();
       expect(writes).toHaveBeenCalledTimes(1);
@@ -109,7 +109,7 @@ describe("transport - superseded messages", () => {
     // One 50 MiB entry: every Append carries the same entries, so the wire blob is encoded once.
     const big = { term: 3, index: 11, kind: EntryKind.Normal, data: new Uint8Array(50 * 1024 * 1024) };
     const withBig = append({ entries: [big], commit: 10 });
-    const sent = Array.from({ length: 7 }, () => n1.send("n2", { k: 2, msg: withBig }));
+    const sent = Array.from({ length: 7 }, () => n1.send("n2", { k: FrameKind.Raft, msg: withBig }));
     // Stop before the tick ends, so nothing is written.
     await n1.stop();
     const framesWithin = Math.floor(OUTBOUND_BUFFERED_BYTES_MAX / (50 * 1024 * 1024)) + 1;
@@ -121,12 +121,12 @@ describe("transport - superseded messages", () => {
     const { n1 } = await connectedPair();
     const big = { term: 3, index: 11, kind: EntryKind.Normal, data: new Uint8Array(50 * 1024 * 1024) };
     const withBig = append({ entries: [big], commit: 10 });
-    const bigFrameBytes = frameBytes(encodeEnvelopeFrame({ k: 2, msg: withBig }));
-    for (let i = 0; i < 5; i++) expect(n1.send("n2", { k: 2, msg: withBig })).toBe(true);
+    const bigFrameBytes = frameBytes(encodeEnvelopeFrame({ k: FrameKind.Raft, msg: withBig }));
+    for (let i = 0; i < 5; i++) expect(n1.send("n2", { k: FrameKind.Raft, msg: withBig })).toBe(true);
     // A send is refused once what is queued exceeds the bound; each commit-only append counts in full.
     const accepted = Math.floor((OUTBOUND_BUFFERED_BYTES_MAX - 5 * bigFrameBytes) / SUPERSEDABLE_FRAME_BYTES_MAX) + 1;
     expect(accepted).toBe(6144);
-    const sent = Array.from({ length: accepted + 1 }, (_, i) => n1.send("n2", { k: 2, msg: append({ commit: 10 + i }) }));
+    const sent = Array.from({ length: accepted + 1 }, (_, i) => n1.send("n2", { k: FrameKind.Raft, msg: append({ commit: 10 + i }) }));
     await n1.stop();
     expect(sent.indexOf(false)).toBe(accepted);
   });

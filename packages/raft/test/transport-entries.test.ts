@@ -4,7 +4,7 @@ import { EntryKind, type Entry } from "../src/core/types";
 import { MessageType, type AppendMessage } from "../src/core/messages";
 import { decodeEntries, encodeEntries } from "../src/transport/entries-codec";
 import { FrameDecoder, encodeFrame } from "../src/transport/framing";
-import { encodeEnvelopeFrame, parseEnvelope, wireBody } from "../src/transport/wire";
+import { FrameKind, encodeEnvelopeFrame, parseEnvelope, wireBody } from "../src/transport/wire";
 
 function entry(index: number, term: number, data: number[], kind: EntryKind = EntryKind.Normal): Entry {
   return { index, term, kind, data: Uint8Array.from(data) };
@@ -57,14 +57,14 @@ describe("transport - append entries blob", () => {
       type: MessageType.Append, from: "n1", to: "n2", term: 3, prevIndex: 4, prevTerm: 2, commit: 4,
       entries: [entry(5, 3, [1]), entry(6, 3, [2, 3])],
     };
-    const body = wireBody({ k: 2, msg }) as { msg: { entries: unknown } };
+    const body = wireBody({ k: FrameKind.Raft, msg }) as { msg: { entries: unknown } };
     expect(body.msg.entries).toBeInstanceOf(Uint8Array);
     const parsed = parseEnvelope(body);
     if (typeof parsed === "string" || parsed.msg.type !== MessageType.Append) throw new Error(`not an append: ${JSON.stringify(parsed)}`);
     expect({ ...parsed.msg, entries: plain(parsed.msg.entries) }).toEqual({ ...msg, entries: plain(msg.entries) });
-    const heartbeat = { k: 2 as const, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 3, commit: 4 } };
+    const heartbeat = { k: FrameKind.Raft, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 3, commit: 4 } };
     expect(wireBody(heartbeat)).toBe(heartbeat);
-    expect(parseEnvelope({ k: 2, msg: { ...msg, prevIndex: -1, entries: new Uint8Array(0) } })).toBe("append.prevIndex invalid");
+    expect(parseEnvelope({ k: FrameKind.Raft, msg: { ...msg, prevIndex: -1, entries: new Uint8Array(0) } })).toBe("append.prevIndex invalid");
   });
 
   it("the written frame splices the blob in uncopied and decodes exactly as the wire body", () => {
@@ -72,7 +72,7 @@ describe("transport - append entries blob", () => {
       type: MessageType.Append, from: "n1", to: "n2", term: 7, prevIndex: 40, prevTerm: 6, commit: 39,
       entries: [entry(41, 7, [5, 6, 7]), entry(42, 7, new Array<number>(300).fill(9))],
     };
-    const pieces = encodeEnvelopeFrame({ k: 2, msg });
+    const pieces = encodeEnvelopeFrame({ k: FrameKind.Raft, msg });
     expect(pieces).toHaveLength(2);
     expect(pieces[1]).toBe(encodeEntries(msg.entries));
     const frame = Buffer.concat(pieces);
@@ -80,11 +80,11 @@ describe("transport - append entries blob", () => {
     const decoder = new FrameDecoder(1 << 20);
     decoder.push(frame);
     const body = decoder.next() as { k: number; msg: Record<string, unknown> };
-    const expected = wireBody({ k: 2, msg }) as { k: number; msg: Record<string, unknown> };
+    const expected = wireBody({ k: FrameKind.Raft, msg }) as { k: number; msg: Record<string, unknown> };
     expect({ ...body.msg, entries: [...(body.msg.entries as Uint8Array)] })
       .toEqual({ ...expected.msg, entries: [...(expected.msg.entries as Uint8Array)] });
     expect(decoder.next()).toBeUndefined();
-    const heartbeat = { k: 2 as const, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 7, commit: 39 } };
+    const heartbeat = { k: FrameKind.Raft, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 7, commit: 39 } };
     expect(encodeEnvelopeFrame(heartbeat)).toEqual([encodeFrame(heartbeat)]);
   });
 });

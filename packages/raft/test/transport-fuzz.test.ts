@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TcpTransport } from "../src/internal";
 import { encodeFrame } from "../src/transport/framing";
 import { MessageType } from "../src/core/messages";
-import { checkMessage, handshakeProof, wireBody } from "../src/transport/wire";
+import { FrameKind, checkMessage, handshakeProof, wireBody } from "../src/transport/wire";
 import { capturingLogger } from "./helpers";
 import { heartbeat, rawConnect, rawFrame, sendUntilDelivered, transportCluster, type Received } from "./transport-helpers";
 
@@ -24,13 +24,13 @@ afterAll(async () => {
 });
 
 const helloFrame = encodeFrame({
-  k: 1, version: 1, cluster: "test", from: "n3", to: "n1", proof: handshakeProof("s3cret", "test", "n3", "n1"),
+  k: FrameKind.Hello, version: 1, cluster: "test", from: "n3", to: "n1", proof: handshakeProof("s3cret", "test", "n3", "n1"),
 });
 const validFrames = [
-  encodeFrame({ k: 2, msg: heartbeat("n3", "n1", 4) }),
-  encodeFrame(wireBody({ k: 2, msg: { type: MessageType.Append, from: "n3", to: "n1", term: 2, prevIndex: 3, prevTerm: 1, commit: 3, entries: [{ index: 4, term: 2, kind: 0, data: Uint8Array.of(1, 2, 3) }, { index: 5, term: 2, kind: 1, data: new Uint8Array(0) }] } })),
-  encodeFrame({ k: 2, msg: { type: "appendResponse", from: "n3", to: "n1", term: 2, reject: true, index: 5, rejectHint: { index: 2, term: 1 } } }),
-  encodeFrame({ k: 3, msg: { type: "snapshot", from: "n3", to: "n1", term: 2, meta: { index: 9, term: 2, peers: ["n1", "n2", "n3"] } }, seq: 0, data: Uint8Array.of(7), last: true }),
+  encodeFrame({ k: FrameKind.Raft, msg: heartbeat("n3", "n1", 4) }),
+  encodeFrame(wireBody({ k: FrameKind.Raft, msg: { type: MessageType.Append, from: "n3", to: "n1", term: 2, prevIndex: 3, prevTerm: 1, commit: 3, entries: [{ index: 4, term: 2, kind: 0, data: Uint8Array.of(1, 2, 3) }, { index: 5, term: 2, kind: 1, data: new Uint8Array(0) }] } })),
+  encodeFrame({ k: FrameKind.Raft, msg: { type: "appendResponse", from: "n3", to: "n1", term: 2, reject: true, index: 5, rejectHint: { index: 2, term: 1 } } }),
+  encodeFrame({ k: FrameKind.SnapshotChunk, msg: { type: "snapshot", from: "n3", to: "n1", term: 2, meta: { index: 9, term: 2, peers: ["n1", "n2", "n3"] } }, seq: 0, data: Uint8Array.of(7), last: true }),
 ];
 
 const mutation = fc.oneof(

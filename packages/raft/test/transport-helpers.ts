@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Message } from "../src/core/messages";
 import type { NodeId } from "../src/core/types";
 import { TcpTransport, type Envelope } from "../src/internal";
+import { FrameKind } from "../src/transport/wire";
 
 /** Received records one delivered envelope. */
 export interface Received {
@@ -54,7 +55,7 @@ export async function sendUntilDelivered(
   const deadline = Date.now() + timeoutMs;
   while (!received.some(matches)) {
     if (Date.now() > deadline) throw new Error(`message ${JSON.stringify(msg)} never delivered`);
-    t.send(msg.to, { k: 2, msg });
+    t.send(msg.to, { k: FrameKind.Raft, msg });
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -3,7 +3,7 @@ import { Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FRAME_BYTES_MAX_DEFAULT, type TcpTransport } from "../src/internal";
 import { encodeFrame } from "../src/transport/framing";
-import { handshakeProof } from "../src/transport/wire";
+import { FrameKind, handshakeProof } from "../src/transport/wire";
 import { capturingLogger } from "./helpers";
 import {
   closed, heartbeat, rawConnect, rawFrame, sendUntilDelivered, transportCluster, waitFor, type Received,
@@ -25,7 +25,7 @@ async function cluster(ids = ["n1", "n2", "n3"]) {
 }
 
 function hello(overrides: Record<string, unknown>, secret = "s3cret") {
-  const base = { k: 1, version: 1, cluster: "test", from: "n3", to: "n1" };
+  const base = { k: FrameKind.Hello, version: 1, cluster: "test", from: "n3", to: "n1" };
   const h = { ...base, ...overrides };
   return encodeFrame({ ...h, proof: handshakeProof(secret, h.cluster as string, h.from as string, h.to as string) });
 }
@@ -34,7 +34,7 @@ describe("transport - delivery", () => {
   it("delivers pipelined messages in order between authenticated peers", async () => {
     const { get, received } = await cluster();
     await sendUntilDelivered(get("n1"), heartbeat("n1", "n2", 0), received);
-    for (let i = 1; i <= 100; i++) expect(get("n1").send("n2", { k: 2, msg: heartbeat("n1", "n2", i) })).toBe(true);
+    for (let i = 1; i <= 100; i++) expect(get("n1").send("n2", { k: FrameKind.Raft, msg: heartbeat("n1", "n2", i) })).toBe(true);
     await waitFor(() => received.filter((r) => r.to === "n2").length >= 101, "100 heartbeats");
     const commits = received.filter((r) => r.to === "n2" && r.envelope.k === 2).map((r) => (r.envelope.msg as { commit: number }).commit);
     expect(commits.slice(-100)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
@@ -65,12 +65,12 @@ describe("transport - write coalescing", () => {
     try {
       // The warm-up heartbeat (commit 0) is resent until it arrives, so it may arrive twice: count the others.
       const counted = () => received.filter((r) => r.to === "n2" && (r.envelope.msg as { commit: number }).commit > 0);
-      for (const commit of [1, 2, 3]) expect(get("n1").send("n2", { k: 2, msg: heartbeat("n1", "n2", commit) })).toBe(true);
+      for (const commit of [1, 2, 3]) expect(get("n1").send("n2", { k: FrameKind.Raft, msg: heartbeat("n1", "n2", commit) })).toBe(true);
       await waitFor(() => counted().length === 3, "the first tick's three heartbeats");
       expect(spyWrite).not.toHaveBeenCalled();
       expect(spyWritev).toHaveBeenCalledTimes(1);
       expect((spyWritev.mock.calls[0]![0] as unknown[]).length).toBe(3);
-      expect(get("n1").send("n2", { k: 2, msg: heartbeat("n1", "n2", 4) })).toBe(true);
+      expect(get("n1").send("n2", { k: FrameKind.Raft, msg: heartbeat("n1", "n2", 4) })).toBe(true);
       await waitFor(() => counted().length === 4, "the second tick's heartbeat");
       expect(spyWrite.mock.calls.length + spyWritev.mock.calls.length).toBe(2);
       expect(counted().map((r) => (r.envelope.msg as { commit: number }).commit)).toEqual([1, 2, 3, 4]);
@@ -88,7 +88,7 @@ describe("transport - handshake refusal", () => {
     ["unknown node", hello({ from: "n9" }), 'unknown node "n9"'],
     ["misaddressed hello", hello({ to: "n2" }), 'hello addressed to "n2"'],
     ["old protocol version", hello({ version: 0 }), "unsupported protocol version 0"],
-    ["a raft frame before hello", encodeFrame({ k: 2, msg: heartbeat("n3", "n1", 1) }), "first frame is not a hello"],
+    ["a raft frame before hello", encodeFrame({ k: FrameKind.Raft, msg: heartbeat("n3", "n1", 1) }), "first frame is not a hello"],
     ["an oversized first frame", rawFrame(new Uint8Array(5000)), "frame length 5000 exceeds limit 4096"],
   ];
   it.each(cases)("refuses %s, logs why, and keeps serving real peers", async (_name, frame, reason) => {
@@ -112,16 +112,16 @@ describe("transport - malformed frames after the handshake", () => {
     ["undecodable body", rawFrame(Uint8Array.of(0x92, 0x01)), "undecodable frame body: Unexpected end of MessagePack data"],
     ["reserved msgpack byte", rawFrame(Uint8Array.of(0xc1)), "malformed frame: frame body is not a map"],
     ["unknown kind", encodeFrame({ k: 9 }), "malformed frame: unknown frame kind 9"],
-    ["wrong message type", encodeFrame({ k: 2, msg: { type: "bogus", from: "n3", to: "n1", term: 1 } }), "malformed frame: unknown message type bogus"],
-    ["negative term", encodeFrame({ k: 2, msg: { ...heartbeat("n3", "n1", 1), term: -1 } }), "malformed frame: message term invalid"],
-    ["append entries as maps", encodeFrame({ k: 2, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: [{ index: 1, term: 1, kind: 0, data: new Uint8Array(1) }] } }), "malformed frame: append.entries invalid: not a binary blob"],
-    ["append blob with a truncated entry", encodeFrame({ k: 2, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 5, 1, 2) } }), "malformed frame: append.entries invalid: entry 1 data truncated (5 bytes announced)"],
-    ["spoofed sender", encodeFrame({ k: 2, msg: heartbeat("n2", "n1", 1) }), "message addressed n2->n1 on n3's link"],
+    ["wrong message type", encodeFrame({ k: FrameKind.Raft, msg: { type: "bogus", from: "n3", to: "n1", term: 1 } }), "malformed frame: unknown message type bogus"],
+    ["negative term", encodeFrame({ k: FrameKind.Raft, msg: { ...heartbeat("n3", "n1", 1), term: -1 } }), "malformed frame: message term invalid"],
+    ["append entries as maps", encodeFrame({ k: FrameKind.Raft, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: [{ index: 1, term: 1, kind: 0, data: new Uint8Array(1) }] } }), "malformed frame: append.entries invalid: not a binary blob"],
+    ["append blob with a truncated entry", encodeFrame({ k: FrameKind.Raft, msg: { type: "append", from: "n3", to: "n1", term: 1, prevIndex: 0, prevTerm: 0, commit: 0, entries: Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 5, 1, 2) } }), "malformed frame: append.entries invalid: entry 1 data truncated (5 bytes announced)"],
+    ["spoofed sender", encodeFrame({ k: FrameKind.Raft, msg: heartbeat("n2", "n1", 1) }), "message addressed n2->n1 on n3's link"],
   ];
   it.each(cases)("closes the connection on %s", async (_name, frame, reason) => {
     const { get, received, records } = await cluster();
     const socket = await rawConnect(get("n1").address().port);
-    socket.write(Buffer.concat([hello({}), encodeFrame({ k: 2, msg: heartbeat("n3", "n1", 1) }), frame]));
+    socket.write(Buffer.concat([hello({}), encodeFrame({ k: FrameKind.Raft, msg: heartbeat("n3", "n1", 1) }), frame]));
     await closed(socket);
     await waitFor(() => records.some((r) => typeof r.reason === "string" && r.reason.startsWith(reason)), reason);
     expect(received.map((r) => [r.from, r.to, r.envelope.k])).toEqual([["n3", "n1", 2]]);
@@ -131,10 +131,10 @@ describe("transport - malformed frames after the handshake", () => {
   it("accepts a hello and frames split into single bytes", async () => {
     const { get, received } = await cluster();
     const socket = await rawConnect(get("n1").address().port);
-    const bytes = Buffer.concat([hello({}), encodeFrame({ k: 2, msg: heartbeat("n3", "n1", 3) })]);
+    const bytes = Buffer.concat([hello({}), encodeFrame({ k: FrameKind.Raft, msg: heartbeat("n3", "n1", 3) })]);
     for (const byte of bytes) socket.write(Uint8Array.of(byte));
     await waitFor(() => received.length === 1, "one frame");
-    expect(received[0]!.envelope).toEqual({ k: 2, msg: heartbeat("n3", "n1", 3) });
+    expect(received[0]!.envelope).toEqual({ k: FrameKind.Raft, msg: heartbeat("n3", "n1", 3) });
     socket.destroy();
   });
 });
