@@ -1,6 +1,9 @@
-/** TestCluster: three (or more) RaftNodes on loopback with real LevelDB directories. */
+/**
+ * TestCluster: three (or more) RaftNodes with real LevelDB directories, on loopback TCP or, when
+ * given a MemoryNetwork, on in-process links that a test can cut one way.
+ */
 import type { Logger } from "pino";
-import { Role, RaftNode, type NodeId, type PeerAddress, type RaftNodeOptions } from "../src/internal";
+import { Role, RaftNode, type MemoryNetwork, type NodeId, type PeerAddress, type RaftNodeOptions } from "../src/internal";
 import { removeDir, silentLogger, tempDir } from "./helpers";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
@@ -15,11 +18,15 @@ export class TestCluster {
   readonly dirs = new Map<NodeId, string>();
   readonly ports = new Map<NodeId, number>();
 
-  private constructor(readonly ids: NodeId[], private readonly options: ClusterOptions) {}
+  private constructor(
+    readonly ids: NodeId[],
+    private readonly options: ClusterOptions,
+    private readonly network: MemoryNetwork | null,
+  ) {}
 
   /** TestCluster.start opens and starts every node and wires their addresses. */
-  static async start(ids: NodeId[], options: ClusterOptions = {}): Promise<TestCluster> {
-    const cluster = new TestCluster(ids, options);
+  static async start(ids: NodeId[], options: ClusterOptions = {}, network: MemoryNetwork | null = null): Promise<TestCluster> {
+    const cluster = new TestCluster(ids, options, network);
     for (const id of ids) cluster.dirs.set(id, await tempDir(`node-${id}`));
     for (const id of ids) await cluster.open(id);
     for (const id of ids) cluster.wire(id);
@@ -34,11 +41,12 @@ export class TestCluster {
       tickIntervalMs: 20, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2,
       cluster: "test", secret: "s3cret", logger: logger ?? silentLogger(),
       ...this.options, id, members: this.ids, dataDir: this.dirs.get(id)!, stateMachine: sm,
-      listen: { host: "127.0.0.1", port },
+      ...(this.network === null ? { listen: { host: "127.0.0.1", port } } : { transport: this.network.transport(id) }),
     });
     await node.start();
     this.nodes.set(id, node);
     this.sms.set(id, sm);
+    if (this.network !== null) return node;
     this.ports.set(id, node.address().port);
     if (port !== 0) this.wire(id);
     return node;

@@ -18,10 +18,15 @@ export class MemoryNetwork {
     return new MemoryTransport(this, id);
   }
 
+  /** cutLink drops what `from` sends to `to` while `to` still reaches `from`: a one-way fault. */
+  cutLink(from: NodeId, to: NodeId): void {
+    this.cut.add(`${from}>${to}`);
+  }
+
   /** partition cuts the links between `a` and `b`, both directions. */
   partition(a: NodeId, b: NodeId): void {
-    this.cut.add(`${a}>${b}`);
-    this.cut.add(`${b}>${a}`);
+    this.cutLink(a, b);
+    this.cutLink(b, a);
   }
 
   /** isolate cuts every link of `id`. */

@@ -1,0 +1,96 @@
+/**
+ * Seeded faults over the in-memory transport: five nodes while proposals go to leaders and
+ * followers alike, one-way link cuts, leaders cut off from everyone, heals, kills and graceful
+ * stops, with snapshots taken often. Afterwards every replica holds the same log, every acknowledged value is in it
+ * exactly once, and no value whose proposal was refused (NotLeaderError, ProposalDroppedError)
+ * is in it at all. Timers are real, so a seed draws the same faults but not the same interleaving.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryNetwork, Role, SeededPrng, type NodeId, type RaftNode } from "../src/internal";
+import { TestCluster } from "./node-cluster";
+
+const IDS = ["n1", "n2", "n3", "n4", "n5"];
+/** FAULT_STEPS: how many actions a seed draws; each is followed by a pause of up to STEP_PAUSE_MS_MAX. */
+const FAULT_STEPS = 60;
+const STEP_PAUSE_MS_MAX = 40;
+/** NODES_UP_MIN: a node is taken down only while more than this many run, so a majority can return. */
+const NODES_UP_MIN = 3;
+/** Outcomes that say the value never entered the log; any other rejection leaves it unknown. */
+const REFUSED = new Set(["NotLeaderError", "ProposalDroppedError"]);
+const UNKNOWN = new Set(["LeadershipLostError", "NodeStoppedError"]);
+
+let cluster: TestCluster | null = null;
+afterEach(async () => {
+  await cluster?.destroy();
+  cluster = null;
+});
+
+interface Outcomes {
+  acked: string[];
+  refused: string[];
+  settled: Promise<void>[];
+}
+
+function propose(node: RaftNode, value: string, outcomes: Outcomes): void {
+  outcomes.settled.push(node.propose(Buffer.from(value)).then(
+    () => void outcomes.acked.push(value),
+    (error: Error) => {
+      if (REFUSED.has(error.name)) outcomes.refused.push(value);
+      else expect(UNKNOWN).toContain(error.name);
+    },
+  ));
+}
+
+describe("raft node - seeded faults over the in-memory transport", () => {
+  it.each([3, 17, 29])("seed %i: one-way cuts, cut-off leaders, kills and stops lose no acknowledged value and keep no refused one", async (seed) => {
+    const prng = new SeededPrng(seed);
+    const network = new MemoryNetwork();
+    cluster = await TestCluster.start(IDS, {
+      tickIntervalMs: 5, snapshotEntries: 30 + prng.nextInt(100), snapshotTrailingEntries: prng.nextInt(20),
+      snapshotChunkBytes: 128 + prng.nextInt(1000),
+    }, network);
+    const pick = (): NodeId => IDS[prng.nextInt(IDS.length)]!;
+    const outcomes: Outcomes = { acked: [], refused: [], settled: [] };
+    let proposed = 0;
+    for (let step = 0; step < FAULT_STEPS; step++) {
+      const action = prng.nextInt(10);
+      if (action < 2) {
+        const [from, to] = [pick(), pick()];
+        if (from !== to) network.cutLink(from, to);
+      } else if (action === 2) {
+        network.heal();
+      } else if (action === 4) {
+        // Cut off a node that believes it leads: it keeps taking proposals it cannot commit.
+        const leader = cluster.running().find((id) => cluster!.node(id).status().role === Role.Leader);
+        if (leader !== undefined) network.isolate(leader, IDS);
+      } else if (action === 3) {
+        const id = pick();
+        if (!cluster.nodes.has(id)) await cluster.open(id);
+        else if (cluster.nodes.size > NODES_UP_MIN) await cluster.stopNode(id, prng.nextInt(2) === 0 ? "kill" : "stop");
+      } else {
+        // Mostly to whoever believes it leads (stale leaders included), sometimes to a follower.
+        for (const id of cluster.running()) {
+          const node = cluster.node(id);
+          if (node.status().role !== Role.Leader && prng.nextInt(4) !== 0) continue;
+          for (let i = 1 + prng.nextInt(20); i > 0; i--) propose(node, `v${proposed++}`, outcomes);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, prng.nextInt(STEP_PAUSE_MS_MAX)));
+    }
+    network.heal();
+    for (const id of IDS) if (!cluster.nodes.has(id)) await cluster.open(id);
+    await Promise.all(outcomes.settled);
+
+    const leader = await cluster.waitForLeader();
+    const { index } = await leader.propose(Buffer.from("final"));
+    await cluster.waitApplied(index);
+    const log = cluster.sm(leader.id).values;
+    for (const id of IDS) expect(cluster.sm(id).hash).toBe(cluster.sm(leader.id).hash);
+    expect(new Set(log).size).toBe(log.length);
+    const present = new Set(log);
+    expect(outcomes.acked.filter((value) => !present.has(value))).toEqual([]);
+    expect(outcomes.refused.filter((value) => present.has(value))).toEqual([]);
+    expect(outcomes.acked.length).toBeGreaterThan(10);
+    expect(outcomes.refused.length).toBeGreaterThan(0);
+  });
+});
