@@ -1,9 +1,10 @@
 /**
  * Seeded faults over the in-memory transport: five nodes while proposals go to leaders and
  * followers alike, one-way link cuts, leaders cut off from everyone, heals, kills and graceful
- * stops, with snapshots taken often. Afterwards every replica holds the same log, every acknowledged value is in it
- * exactly once, and no value whose proposal was refused (NotLeaderError, ProposalDroppedError)
- * is in it at all. Timers are real, so a seed draws the same faults but not the same interleaving.
+ * stops, with snapshots taken often. Afterwards every replica holds the same log, every
+ * acknowledged value is in it exactly once, and no value whose proposal was refused
+ * (NotLeaderError, ProposalDroppedError) is in it at all. Timers are real, so a seed draws the
+ * same faults but not the same interleaving.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryNetwork, Role, SeededPrng, type NodeId, type RaftNode } from "../src/internal";
@@ -19,10 +20,10 @@ const NODES_UP_MIN = 3;
 const REFUSED = new Set(["NotLeaderError", "ProposalDroppedError"]);
 const UNKNOWN = new Set(["LeadershipLostError", "NodeStoppedError"]);
 
-let cluster: TestCluster | null = null;
+let started: TestCluster | null = null;
 afterEach(async () => {
-  await cluster?.destroy();
-  cluster = null;
+  await started?.destroy();
+  started = null;
 });
 
 interface Outcomes {
@@ -45,10 +46,11 @@ describe("raft node - seeded faults over the in-memory transport", () => {
   it.each([3, 17, 29])("seed %i: one-way cuts, cut-off leaders, kills and stops lose no acknowledged value and keep no refused one", async (seed) => {
     const prng = new SeededPrng(seed);
     const network = new MemoryNetwork();
-    cluster = await TestCluster.start(IDS, {
+    const cluster = await TestCluster.start(IDS, {
       tickIntervalMs: 5, snapshotEntries: 30 + prng.nextInt(100), snapshotTrailingEntries: prng.nextInt(20),
       snapshotChunkBytes: 128 + prng.nextInt(1000),
     }, network);
+    started = cluster;
     const pick = (): NodeId => IDS[prng.nextInt(IDS.length)]!;
     const outcomes: Outcomes = { acked: [], refused: [], settled: [] };
     let proposed = 0;
@@ -59,14 +61,14 @@ describe("raft node - seeded faults over the in-memory transport", () => {
         if (from !== to) network.cutLink(from, to);
       } else if (action === 2) {
         network.heal();
-      } else if (action === 4) {
-        // Cut off a node that believes it leads: it keeps taking proposals it cannot commit.
-        const leader = cluster.running().find((id) => cluster!.node(id).status().role === Role.Leader);
-        if (leader !== undefined) network.isolate(leader, IDS);
       } else if (action === 3) {
         const id = pick();
         if (!cluster.nodes.has(id)) await cluster.open(id);
         else if (cluster.nodes.size > NODES_UP_MIN) await cluster.stopNode(id, prng.nextInt(2) === 0 ? "kill" : "stop");
+      } else if (action === 4) {
+        // Cut off a node that believes it leads: it keeps taking proposals it cannot commit.
+        const leader = cluster.running().find((id) => cluster.node(id).status().role === Role.Leader);
+        if (leader !== undefined) network.isolate(leader, IDS);
       } else {
         // Mostly to whoever believes it leads (stale leaders included), sometimes to a follower.
         for (const id of cluster.running()) {
