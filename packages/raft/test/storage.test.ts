@@ -271,7 +271,7 @@ describe("storage - checksums", () => {
     await again.storage.close();
   });
 
-  it("one corrupt hard-state copy falls back to the other; both corrupt refuses to start", async () => {
+  it("one corrupt hard-state copy falls back to the other and is rewritten from it; both corrupt refuses to start", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);
     await s.load();
@@ -282,6 +282,13 @@ describe("storage - checksums", () => {
     expect(first.loaded.hardState).toEqual({ term: 4, vote: "n3", commit: 2 });
     expect(first.loaded.corruptions.map((c) => c.key)).toEqual(["h/00"]);
     await first.storage.close();
+    // Nothing was persisted since, yet copy 0 was repaired by the load: its twin can now fail.
+    await flipByte(dir, hardKey(1), 6);
+    const second = await reopen(dir);
+    expect(second.loaded.hardState).toEqual({ term: 4, vote: "n3", commit: 2 });
+    expect(second.loaded.corruptions.map((c) => c.key)).toEqual(["h/01"]);
+    await second.storage.close();
+    await flipByte(dir, hardKey(0), 6);
     await flipByte(dir, hardKey(1), 6);
     const storage = await RaftStorage.open(dir);
     await expect(storage.load()).rejects.toThrow(StorageCorruptionError);

@@ -125,19 +125,31 @@ export class RaftStorage {
 
   private async loadHardState(corruptions: CorruptionReport[]): Promise<HardState> {
     const copies: HardState[] = [];
+    let corruptCopies = 0;
     for (const copy of [0, 1] as const) {
       const value = await this.db.get(hardKey(copy));
       if (value === undefined) continue;
       const decoded = decodeHardState(copy, value);
       if (typeof decoded === "string") {
         corruptions.push({ key: printKey(hardKey(copy)), reason: decoded, repairTargetIndex: 0 });
+        corruptCopies++;
       } else {
         copies.push(decoded);
       }
     }
     const best = copies.sort((a, b) => b.term - a.term || b.commit - a.commit)[0];
-    if (best !== undefined) return best;
-    if (corruptions.length === 2) {
+    if (best !== undefined) {
+      // Both copies are always written in one batch, so the sound one is the whole hard state.
+      // The bad one is rewritten at once: left as it is, one later flip in its twin (a hard state
+      // whose term and vote do not change is not rewritten) would leave the node unable to start.
+      if (corruptCopies === 1) {
+        const ops: Op[] = [];
+        this.hardStateOps(ops, best);
+        await writeOps(this.db, ops, true);
+      }
+      return best;
+    }
+    if (corruptCopies === 2) {
       // Without term and vote the node could vote twice in one term: refuse to start.
       throw new StorageCorruptionError(`${String.fromCharCode(KeyPrefix.Hard)}/*`, "both hard-state copies are corrupt");
     }
