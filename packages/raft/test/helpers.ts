@@ -52,14 +52,17 @@ export function capturingLogger(): { logger: Logger; records: LogRecord[] } {
   return { logger: pino({ level: "debug" }, stream), records };
 }
 
-/** flipByte opens a closed LevelDB directly and flips one bit of the value stored under `key`. */
-export async function flipByte(dir: string, key: Uint8Array, offset: number): Promise<void> {
+/**
+ * flipByte opens a closed LevelDB directly and flips the bits of `mask` (one bit unless told) in
+ * the byte at `offset` (modulo the length) of the value stored under `key`.
+ */
+export async function flipByte(dir: string, key: Uint8Array, offset: number, mask = 0x40): Promise<void> {
   const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
   await db.open();
   const value = await db.get(key);
   if (value === undefined) throw new Error(`no record under key ${Buffer.from(key).toString("hex")}`);
   const copy = Uint8Array.from(value);
-  copy[offset % copy.length] = (copy[offset % copy.length] ?? 0) ^ 0x40;
+  copy[offset % copy.length] = (copy[offset % copy.length] ?? 0) ^ mask;
   await db.put(key, copy, { sync: true });
   await db.close();
 }
@@ -69,14 +72,19 @@ export function bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** storedLogSegments opens a closed LevelDB directly and lists its log segment keys in order. */
-export async function storedLogSegments(dir: string): Promise<Uint8Array[]> {
+/** storedKeys opens a closed LevelDB directly and lists its keys in order, within `range` if given. */
+export async function storedKeys(dir: string, range: { gte: Uint8Array; lt: Uint8Array } | null = null): Promise<Uint8Array[]> {
   const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
   await db.open();
   const keys: Uint8Array[] = [];
-  for await (const key of db.keys({ gte: Uint8Array.of(0x4c), lt: Uint8Array.of(0x4d) })) keys.push(Uint8Array.from(key));
+  for await (const key of db.keys(range ?? {})) keys.push(Uint8Array.from(key));
   await db.close();
   return keys;
+}
+
+/** storedLogSegments opens a closed LevelDB directly and lists its log segment keys in order. */
+export async function storedLogSegments(dir: string): Promise<Uint8Array[]> {
+  return storedKeys(dir, { gte: Uint8Array.of(0x4c), lt: Uint8Array.of(0x4d) });
 }
 
 /** segmentHolding returns the key of the stored log segment that holds `index` (closed LevelDB). */
