@@ -77,6 +77,38 @@ describe("raft node - checksum corruption", () => {
     expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
   });
 
+  it("a node restarted before its repair ends resumes it: it still refuses votes until the leader repairs it", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    const indexes = await proposeAll(leader, 0, 200, 20);
+    const lastIndex = Math.max(...indexes);
+    await cluster.waitApplied(lastIndex);
+    const [victim, other] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
+    for (const id of cluster.ids) await cluster.stopNode(id, "stop");
+    await flipByte(cluster.dirs.get(victim)!, await segmentHolding(cluster.dirs.get(victim)!, 100), 11);
+    const first = await cluster.open(victim);
+    expect(first.status().repairing).toBe(true);
+    await cluster.stopNode(victim, "kill");
+
+    // The dropped records are gone now: only the stored repair target remembers the loss.
+    const { logger, records } = capturingLogger();
+    const again = await cluster.open(victim, logger);
+    expect(again.status().repairing).toBe(true);
+    expect(again.status().lastIndex).toBeLessThan(100);
+    expect(records.find((r) => r.msg === "raft storage: repair unfinished before the restart; resuming it"))
+      .toMatchObject({ level: 40, repairTargetIndex: lastIndex });
+    await cluster.open(other);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain("leader");
+    expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === other)).toBe(true);
+
+    await cluster.open(leader.id);
+    await cluster.waitForLeader();
+    await waitFor(() => !again.status().repairing, "repair complete", 10_000);
+    await cluster.waitApplied(lastIndex);
+    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+  });
+
   it("a flipped byte in a stored snapshot chunk drops snapshot and log; the leader's snapshot repairs it", async () => {
     cluster = await TestCluster.start(["n1", "n2", "n3"], { snapshotEntries: 200, snapshotTrailingEntries: 20, snapshotChunkBytes: 512 });
     const leader = await cluster.waitForLeader();

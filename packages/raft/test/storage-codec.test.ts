@@ -1,11 +1,14 @@
 /** Storage codec tests: the exact bytes of log segment keys and records, and their round trip. */
 import { crc32c } from "@node-rs/crc32";
+import { Packr } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import { EntryKind, type Entry } from "../src/core/types";
 import { META_KEY, decodeSegment, hardKey, printKey, segmentKey, segmentKeyRange, snapKey } from "../src/internal";
 import { INDEX_MAX } from "../src/storage/limits";
 import { encodeSegment } from "./helpers";
 import { decodeHardState, encodeHardStates } from "../src/storage/codec";
+
+const packr = new Packr({ useRecords: false });
 
 describe("storage codec - log segments", () => {
   it("segmentKey is 'L' + u64 big-endian first + u64 big-endian last, also above 2^32", () => {
@@ -66,15 +69,30 @@ describe("storage codec - log segments", () => {
 describe("storage codec - hard state", () => {
   it("both copies are crc32c(own key ‖ body) ‖ one msgpack body, and each decodes only under its own key", () => {
     const state = { term: 0x1_0000_0002, vote: "n2", commit: 77 };
-    const [first, second] = encodeHardStates(state);
+    const [first, second] = encodeHardStates(state, 0);
     expect(Buffer.from(first.subarray(4))).toEqual(Buffer.from(second.subarray(4)));
     const body = Buffer.from(first.subarray(4));
     expect(Buffer.from(first.subarray(0, 4)).readUInt32BE(0)).toBe(crc32c(body, crc32c(Buffer.from(hardKey(0)))));
     expect(Buffer.from(second.subarray(0, 4)).readUInt32BE(0)).toBe(crc32c(body, crc32c(Buffer.from(hardKey(1)))));
-    expect(decodeHardState(0, first)).toEqual(state);
-    expect(decodeHardState(1, second)).toEqual(state);
+    expect(decodeHardState(0, first)).toEqual({ ...state, repairTarget: 0 });
+    expect(decodeHardState(1, second)).toEqual({ ...state, repairTarget: 0 });
     expect(decodeHardState(1, first)).toMatch(/^crc32c mismatch/);
-    expect(decodeHardState(0, encodeHardStates({ term: 3, vote: null, commit: 0 })[0])).toEqual({ term: 3, vote: null, commit: 0 });
+    expect(decodeHardState(0, encodeHardStates({ term: 3, vote: null, commit: 0 }, 0)[0]))
+      .toEqual({ term: 3, vote: null, commit: 0, repairTarget: 0 });
+  });
+
+  it("a repair target is stored only while there is one, and a bad one is a corrupt record", () => {
+    const state = { term: 5, vote: "n1", commit: 40 };
+    const [plain] = encodeHardStates(state, 0);
+    const [repairing] = encodeHardStates(state, 120);
+    expect(packr.unpack(Buffer.from(plain.subarray(4)))).toEqual({ term: 5, vote: "n1", commit: 40 });
+    expect(packr.unpack(Buffer.from(repairing.subarray(4)))).toEqual({ term: 5, vote: "n1", commit: 40, repair: 120 });
+    expect(decodeHardState(0, repairing)).toEqual({ ...state, repairTarget: 120 });
+    const body = packr.pack({ term: 5, vote: "n1", commit: 40, repair: -1 });
+    const sealed = Buffer.alloc(4 + body.length);
+    sealed.writeUInt32BE(crc32c(body, crc32c(Buffer.from(hardKey(0)))), 0);
+    body.copy(sealed, 4);
+    expect(decodeHardState(0, sealed)).toBe("hard state repair target not an integer");
   });
 });
 

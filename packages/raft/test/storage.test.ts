@@ -264,11 +264,61 @@ describe("storage - checksums", () => {
     expect(loaded.corruptions[0]!.reason).toMatch(/^crc32c mismatch/);
     expect(loaded.corruptions[0]!.repairTargetIndex).toBe(10);
     expect(storage.storedRange()).toEqual({ first: 1, last: 5 });
+    expect(storage.repairTarget).toBe(10);
     await storage.close();
     const again = await reopen(dir);
     expect(again.loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5]);
     expect(again.loaded.corruptions).toEqual([]);
     await again.storage.close();
+  });
+
+  it("the repair target is stored with the dropped records, so a restart mid-repair resumes it until endRepair is written", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    expect(s.repairTarget).toBe(0);
+    await s.persist({ ...none, entries: entries(1, 5, 2), hardState: { term: 2, vote: "n2", commit: 4 } });
+    await s.persist({ ...none, entries: entries(6, 10, 2), hardState: { term: 2, vote: "n2", commit: 9 } });
+    await s.close();
+    await flipByte(dir, segmentKey(6, 10), 12);
+    const first = await reopen(dir);
+    expect(first.storage.repairTarget).toBe(10);
+    // Repaired up to 8 from a leader, then a crash: the records no longer show the loss.
+    await first.storage.persist({ ...none, entries: entries(6, 8, 3), hardState: { term: 3, vote: null, commit: 8 } });
+    await first.storage.close(false);
+    const second = await reopen(dir);
+    expect(second.loaded.corruptions).toEqual([]);
+    expect(second.loaded.entries.map((e) => e.index)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(second.storage.repairTarget).toBe(10);
+    // endRepair takes effect with the next hard-state write, not before.
+    second.storage.endRepair();
+    expect(second.storage.repairTarget).toBe(0);
+    await second.storage.close(false);
+    const third = await reopen(dir);
+    expect(third.storage.repairTarget).toBe(10);
+    third.storage.endRepair();
+    await third.storage.persist({ ...none, entries: entries(9, 10, 3), hardState: { term: 3, vote: null, commit: 10 } });
+    await third.storage.close();
+    const fourth = await reopen(dir);
+    expect(fourth.storage.repairTarget).toBe(0);
+    expect(fourth.loaded.hardState).toEqual({ term: 3, vote: null, commit: 10 });
+    await fourth.storage.close();
+  });
+
+  it("discarding snapshot and log stores the repair target with the discard", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 4, 1), hardState: { term: 1, vote: "n1", commit: 4 } });
+    await s.discardSnapshotAndLog({ term: 1, vote: "n1", commit: 4 }, 30);
+    expect(s.repairTarget).toBe(30);
+    await s.close(false);
+    const { storage, loaded } = await reopen(dir);
+    expect(loaded.entries).toEqual([]);
+    expect(loaded.corruptions).toEqual([]);
+    expect(loaded.hardState).toEqual({ term: 1, vote: "n1", commit: 0 });
+    expect(storage.repairTarget).toBe(30);
+    await storage.close();
   });
 
   it("one corrupt hard-state copy falls back to the other and is rewritten from it; both corrupt refuses to start", async () => {

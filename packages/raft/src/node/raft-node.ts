@@ -53,7 +53,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readonly logger: Logger;
   private applied: LogIndex;
   private appliedTerm: Term;
-  private repairTargetIndex: number;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -65,7 +64,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     private readonly core: RaftCore,
     private readonly storage: RaftStorage,
     private readonly transport: Transport,
-    recovered: { applied: LogIndex; appliedTerm: Term; repairTargetIndex: number },
+    recovered: { applied: LogIndex; appliedTerm: Term },
     logger: Logger,
   ) {
     super();
@@ -73,7 +72,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.logger = logger;
     this.applied = recovered.applied;
     this.appliedTerm = recovered.appliedTerm;
-    this.repairTargetIndex = recovered.repairTargetIndex;
     this.sender = new SnapshotSender(storage, transport, logger, (peer, ok) => {
       this.core.reportSnapshot(peer, ok);
       this.notify();
@@ -110,7 +108,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     logger.info({ term: st.term, commit: st.commit, lastIndex: st.lastIndex, applied: recovered.restore.applied },
       "raft node: recovered from disk");
     return new RaftNode(opts, core, storage, transport, {
-      applied: recovered.restore.applied, appliedTerm: recovered.appliedTerm, repairTargetIndex: recovered.repairTargetIndex,
+      applied: recovered.restore.applied, appliedTerm: recovered.appliedTerm,
     }, logger);
   }
 
@@ -168,7 +166,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   /** status reports role, term, leader, commit/applied index and per-peer replication state. */
   status(): NodeStatus {
-    return nodeStatus(this.core, this.storage, this.applied, this.repairTargetIndex > 0);
+    return nodeStatus(this.core, this.storage, this.applied);
   }
 
   /** stop finishes the Ready in progress, closes connections and storage, and fails waiting proposals. */
@@ -214,7 +212,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private onTick(): void {
     // In repair mode the node must not campaign: its election clock stays still.
-    if (this.repairTargetIndex > 0) return;
+    if (this.storage.repairTarget > 0) return;
     this.core.tick();
     this.notify();
   }
@@ -226,7 +224,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       return;
     }
     const msg = envelope.msg;
-    if (this.repairTargetIndex > 0 && refusedWhileRepairing(msg)) {
+    if (this.storage.repairTarget > 0 && refusedWhileRepairing(msg)) {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
       return;
     }
@@ -323,9 +321,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.logger.info(now, "raft node: leadership changed");
       this.emit("leaderChange", now);
     }
-    if (this.repairTargetIndex > 0 && core.commitIndex >= this.repairTargetIndex && core.lastIndex >= this.repairTargetIndex) {
-      this.logger.warn({ commit: core.commitIndex, target: this.repairTargetIndex }, "raft node: repair complete; voting again");
-      this.repairTargetIndex = 0;
+    const target = this.storage.repairTarget;
+    if (target > 0 && core.commitIndex >= target && core.lastIndex >= target) {
+      this.logger.warn({ commit: core.commitIndex, target }, "raft node: repair complete; voting again");
+      this.storage.endRepair();
     }
     this.snapshots.maybeTake(this.applied, this.appliedTerm);
   }

@@ -4,8 +4,8 @@
  *
  * Corruption (design.md §5) is logged, the untrusted part is dropped, and the node is put into
  * repair mode: it neither votes nor campaigns until its commit index has passed everything it
- * had before (repairTargetIndex), so its shortened log can never help elect a leader that lacks
- * an entry this node once acknowledged.
+ * had before (the storage's repair target, stored so that a restart mid-repair resumes it), so its
+ * shortened log can never help elect a leader that lacks an entry this node once acknowledged.
  */
 import type { Logger } from "pino";
 import type { RaftRestore } from "../core/state";
@@ -19,19 +19,18 @@ export interface Recovered {
   readonly restore: RaftRestore;
   /** appliedTerm is the term of the entry at restore.applied (0 when nothing is applied). */
   readonly appliedTerm: Term;
-  /** repairTargetIndex: 0 when storage was sound, else the commit index that ends repair mode. */
-  readonly repairTargetIndex: number;
 }
 
 /** recover loads `storage`, restores `sm` as needed and returns the core's starting point. */
 export async function recover(storage: RaftStorage, sm: StateMachine, logger: Logger): Promise<Recovered> {
   const loaded = await storage.load();
-  let repairTargetIndex = 0;
   for (const c of loaded.corruptions) {
     logger.error({ key: c.key, reason: c.reason, repairTargetIndex: c.repairTargetIndex },
       "raft storage: checksum failure detected; untrusted records dropped, repairing from the leader");
-    // A hard-state copy with a sound twin loses nothing (target 0); other records name their target.
-    repairTargetIndex = Math.max(repairTargetIndex, c.repairTargetIndex);
+  }
+  if (loaded.corruptions.length === 0 && storage.repairTarget > 0) {
+    const repairTargetIndex = storage.repairTarget;
+    logger.warn({ repairTargetIndex }, "raft storage: repair unfinished before the restart; resuming it");
   }
   let { snapshot, entries, hardState } = loaded;
   if (snapshot !== null) {
@@ -41,8 +40,7 @@ export async function recover(storage: RaftStorage, sm: StateMachine, logger: Lo
       if (!(error instanceof StorageCorruptionError)) throw error;
       logger.error({ err: error.message, index: snapshot.meta.index },
         "raft storage: stored snapshot is corrupt; dropping snapshot and log, repairing from the leader");
-      repairTargetIndex = Math.max(repairTargetIndex, snapshot.meta.index, entries.at(-1)?.index ?? 0);
-      await storage.discardSnapshotAndLog(hardState);
+      await storage.discardSnapshotAndLog(hardState, Math.max(snapshot.meta.index, entries.at(-1)?.index ?? 0));
       hardState = { ...hardState, commit: 0 };
       snapshot = null;
       entries = [];
@@ -64,7 +62,7 @@ export async function recover(storage: RaftStorage, sm: StateMachine, logger: Lo
   }
   const appliedTerm = applied === snapIndex ? (snapshot?.meta.term ?? 0) : entryTerm(entries, applied);
   const restore: RaftRestore = { hardState: { ...hardState, commit }, snapshot: snapshot?.meta ?? null, entries, applied };
-  return { restore, appliedTerm, repairTargetIndex };
+  return { restore, appliedTerm };
 }
 
 function entryTerm(entries: RaftRestore["entries"], index: number): Term {

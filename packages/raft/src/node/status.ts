@@ -21,7 +21,7 @@ export interface PeerStatus {
 /** NodeStatus is RaftStatus plus the driver's view (applied index, repair mode, per-peer lag). */
 export interface NodeStatus extends Omit<RaftStatus, "progress"> {
   readonly peers: Readonly<Record<NodeId, PeerStatus>>;
-  /** repairing: storage corruption was found; the node neither votes nor campaigns yet. */
+  /** repairing: storage corruption was found (now or before a restart); the node neither votes nor campaigns yet. */
   readonly repairing: boolean;
   readonly snapshotIndex: LogIndex;
   /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */
@@ -40,12 +40,12 @@ export interface LeaderChange {
 }
 
 /** nodeStatus assembles a NodeStatus from the core's status, the storage and the driver's state. */
-export function nodeStatus(core: RaftCore, storage: RaftStorage, applied: LogIndex, repairing: boolean): NodeStatus {
+export function nodeStatus(core: RaftCore, storage: RaftStorage, applied: LogIndex): NodeStatus {
   const { progress, ...st } = core.status();
   const peers: Record<NodeId, PeerStatus> = {};
   for (const [peer, p] of Object.entries(progress)) peers[peer] = { ...p, lag: st.lastIndex - p.match };
   return {
-    ...st, applied, peers, repairing,
+    ...st, applied, peers, repairing: storage.repairTarget > 0,
     snapshotIndex: storage.snapshot?.meta.index ?? 0, syncs: storage.syncCount,
     syncLatency: storage.syncLatency.read(),
     durable: storage.durable(),

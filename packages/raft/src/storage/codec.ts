@@ -169,22 +169,35 @@ export function decodeSegment(key: Uint8Array, value: Uint8Array): Entry[] | str
 /** HARD_KEYS: the keys of the two hard-state copies (LevelDB copies keys; these are never written to). */
 const HARD_KEYS = [hardKey(0), hardKey(1)] as const;
 
-/** encodeHardStates seals both copies of the hard state from one encoding (a batch writes both). */
-export function encodeHardStates(state: HardState): readonly [Uint8Array, Uint8Array] {
-  const body = packr.pack({ term: state.term, vote: state.vote, commit: state.commit });
+/**
+ * StoredHardState is the hard state as stored: the core's term, vote and commit, and the node's
+ * repair target (0 unless a load found records it had to drop; see RaftStorage.repairTarget).
+ */
+export interface StoredHardState extends HardState {
+  readonly repairTarget: LogIndex;
+}
+
+/**
+ * encodeHardStates seals both copies of the hard state from one encoding (a batch writes both).
+ * The repair target is stored only while there is one, so the common record stays as small.
+ */
+export function encodeHardStates(state: HardState, repairTarget: LogIndex): readonly [Uint8Array, Uint8Array] {
+  const fields = { term: state.term, vote: state.vote, commit: state.commit };
+  const body = packr.pack(repairTarget > 0 ? { ...fields, repair: repairTarget } : fields);
   return [seal(HARD_KEYS[0], body), seal(HARD_KEYS[1], body)];
 }
 
 /** decodeHardState checks and decodes a hard-state copy. */
-export function decodeHardState(copy: 0 | 1, value: Uint8Array): HardState | string {
+export function decodeHardState(copy: 0 | 1, value: Uint8Array): StoredHardState | string {
   const body = unseal(hardKey(copy), value);
   if (typeof body === "string") return body;
   const decoded = unpackRecord(body);
   if (typeof decoded === "string") return decoded;
-  const { term, vote, commit } = decoded;
+  const { term, vote, commit, repair = 0 } = decoded;
   if (!isIndex(term) || !isIndex(commit)) return "hard state term/commit not integers";
   if (vote !== null && typeof vote !== "string") return "hard state vote not a node id";
-  return { term, vote, commit };
+  if (!isIndex(repair)) return "hard state repair target not an integer";
+  return { term, vote, commit, repairTarget: repair };
 }
 
 /** StoredSnapshot is the snapshot meta plus where its data chunks live. */

@@ -9,7 +9,8 @@
  *
  * Corruption (design.md §5): `load` checks every record's CRC32C. A bad log segment truncates the
  * log to just before it (nothing above is trusted) and is reported so the node can refuse to act
- * as up-to-date until the leader has repaired it.
+ * as up-to-date until the leader has repaired it. The repair target is stored with the hard state
+ * in the batch that drops the untrusted records, so a restart before the repair ends resumes it.
  *
  * The log is a run of non-overlapping segment records (see codec.ts), one per Ready's entries,
  * kept by LogSegments (segments.ts); this file owns hard state, snapshots and the batch per Ready.
@@ -18,8 +19,8 @@ import { performance } from "node:perf_hooks";
 import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
-  KeyPrefix, META_KEY, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk, encodeHardStates, encodeMeta,
-  hardKey, printKey, snapKey, snapKeyGen, unseal,
+  KeyPrefix, META_KEY, type StoredHardState, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk,
+  encodeHardStates, encodeMeta, hardKey, printKey, snapKey, snapKeyGen, unseal,
 } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
@@ -68,6 +69,8 @@ export class RaftStorage {
   private syncedVote: string | null = null;
   /** unwrittenHardState: a commit-only hard-state change waiting for the next batch (see persist). */
   private unwrittenHardState: HardState | null = null;
+  /** storedRepairTarget: see `repairTarget`; written with every hard state while it is above 0. */
+  private storedRepairTarget: LogIndex = 0;
 
   private constructor(db: Db) {
     this.db = db;
@@ -106,14 +109,43 @@ export class RaftStorage {
     return { first: this.log.first, last: this.log.last };
   }
 
-  /** load reads and checks everything; it truncates the log at the first bad record. */
+  /**
+   * repairTarget is the commit index this node must learn from a leader before it may vote or
+   * campaign again (0: none). A load that drops untrusted records raises it to cover everything
+   * they held, and it is stored in both hard-state copies by the same synced batch that drops
+   * them: a node restarted before its repair ended no longer shows the loss in its records, and
+   * without the stored target it would vote with a log that lacks entries it once acknowledged.
+   */
+  get repairTarget(): LogIndex {
+    return this.storedRepairTarget;
+  }
+
+  /**
+   * endRepair clears the repair target. The next hard-state write records that; a restart before
+   * it resumes the repair, which is safe and ends as soon as a leader confirms the commit again.
+   */
+  endRepair(): void {
+    this.storedRepairTarget = 0;
+  }
+
+  /**
+   * load reads and checks everything; it truncates the log at the first bad record. What it
+   * cannot trust is dropped in one synced batch that also rewrites both hard-state copies (a bad
+   * one from its sound twin) with the raised repair target.
+   */
   async load(): Promise<LoadedState> {
     const corruptions: CorruptionReport[] = [];
     const hard = await this.loadHardState(corruptions);
-    this.current = await this.loadMeta(corruptions, hard.commit);
+    const drops: Op[] = [];
+    this.current = await this.loadMeta(corruptions, hard.commit, drops);
     await this.dropStrayGenerations();
-    const { entries, corruption } = await this.log.load(this.current?.meta.index ?? 0, hard.commit);
+    const { entries, corruption } = await this.log.load(this.current?.meta.index ?? 0, hard.commit, drops);
     if (corruption !== null) corruptions.push(corruption);
+    if (corruptions.length > 0) {
+      this.storedRepairTarget = Math.max(this.storedRepairTarget, ...corruptions.map((c) => c.repairTargetIndex));
+      this.hardStateOps(drops, hard);
+      await writeOps(this.db, drops, true);
+    }
     const trustedLast = entries.at(-1)?.index ?? this.current?.meta.index ?? 0;
     // A commit index above what we can still show would claim entries we no longer have.
     const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };
@@ -123,33 +155,30 @@ export class RaftStorage {
     return { hardState, snapshot: this.current, entries, corruptions };
   }
 
+  /**
+   * loadHardState reads both copies. Both are always written in one batch, so a sound one is the
+   * whole hard state; load rewrites a bad one from it at once, or one later flip in its twin (a
+   * hard state whose term and vote do not change is not rewritten) would leave the node unable
+   * to start.
+   */
   private async loadHardState(corruptions: CorruptionReport[]): Promise<HardState> {
-    const copies: HardState[] = [];
-    let corruptCopies = 0;
+    const copies: StoredHardState[] = [];
     for (const copy of [0, 1] as const) {
       const value = await this.db.get(hardKey(copy));
       if (value === undefined) continue;
       const decoded = decodeHardState(copy, value);
       if (typeof decoded === "string") {
         corruptions.push({ key: printKey(hardKey(copy)), reason: decoded, repairTargetIndex: 0 });
-        corruptCopies++;
       } else {
         copies.push(decoded);
       }
     }
     const best = copies.sort((a, b) => b.term - a.term || b.commit - a.commit)[0];
     if (best !== undefined) {
-      // Both copies are always written in one batch, so the sound one is the whole hard state.
-      // The bad one is rewritten at once: left as it is, one later flip in its twin (a hard state
-      // whose term and vote do not change is not rewritten) would leave the node unable to start.
-      if (corruptCopies === 1) {
-        const ops: Op[] = [];
-        this.hardStateOps(ops, best);
-        await writeOps(this.db, ops, true);
-      }
-      return best;
+      this.storedRepairTarget = best.repairTarget;
+      return { term: best.term, vote: best.vote, commit: best.commit };
     }
-    if (corruptCopies === 2) {
+    if (corruptions.length === 2) {
       // Without term and vote the node could vote twice in one term: refuse to start.
       throw new StorageCorruptionError(`${String.fromCharCode(KeyPrefix.Hard)}/*`, "both hard-state copies are corrupt");
     }
@@ -157,10 +186,11 @@ export class RaftStorage {
   }
 
   /**
-   * loadMeta reads the snapshot meta. A corrupt one is deleted and reported with `storedCommit` as
-   * repair target: without its snapshot meta the node lost everything up to the commit it reached.
+   * loadMeta reads the snapshot meta. A corrupt one is dropped (its delete added to `drops`) and
+   * reported with `storedCommit` as repair target: without its snapshot meta the node lost
+   * everything up to the commit it reached.
    */
-  private async loadMeta(corruptions: CorruptionReport[], storedCommit: LogIndex): Promise<StoredSnapshot | null> {
+  private async loadMeta(corruptions: CorruptionReport[], storedCommit: LogIndex, drops: Op[]): Promise<StoredSnapshot | null> {
     const value = await this.db.get(META_KEY);
     if (value === undefined) return null;
     const decoded = decodeMeta(value);
@@ -169,7 +199,7 @@ export class RaftStorage {
       return decoded;
     }
     corruptions.push({ key: printKey(META_KEY), reason: decoded, repairTargetIndex: storedCommit });
-    await this.db.del(META_KEY, { sync: true });
+    drops.push({ type: "del", key: META_KEY });
     return null;
   }
 
@@ -233,7 +263,7 @@ export class RaftStorage {
   }
 
   private hardStateOps(ops: Op[], hard: HardState): void {
-    const [first, second] = encodeHardStates(hard);
+    const [first, second] = encodeHardStates(hard, this.storedRepairTarget);
     ops.push({ type: "put", key: hardKey(0), value: first });
     ops.push({ type: "put", key: hardKey(1), value: second });
   }
@@ -299,8 +329,12 @@ export class RaftStorage {
     if (bytes !== snap.bytes) throw new StorageCorruptionError("M", `snapshot has ${bytes} of ${snap.bytes} bytes`);
   }
 
-  /** discardSnapshotAndLog forgets the snapshot and the whole log, keeping term and vote. */
-  async discardSnapshotAndLog(hardState: HardState): Promise<void> {
+  /**
+   * discardSnapshotAndLog forgets the snapshot and the whole log, keeping term and vote, and
+   * raises the stored repair target to `repairTarget` in the same batch.
+   */
+  async discardSnapshotAndLog(hardState: HardState, repairTarget: LogIndex): Promise<void> {
+    this.storedRepairTarget = Math.max(this.storedRepairTarget, repairTarget);
     const ops: Op[] = [{ type: "del", key: META_KEY }];
     if (this.current !== null) this.deleteChunks(ops, this.current);
     this.log.deleteOps(ops, 0);

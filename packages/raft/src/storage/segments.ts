@@ -9,7 +9,7 @@ import type { Entry, LogIndex } from "../core/types";
 import { ENTRY_RUN_HEADER_BYTES } from "../entry-run";
 import { KeyPrefix, decodeSegment, printKey, segmentKey, segmentKeyRange, segmentValueBytes, writeSegment } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
-import { writeOps, type Db, type Op } from "./level-batch";
+import type { Db, Op } from "./level-batch";
 import { LOG_SEGMENT_BYTES_MAX } from "./limits";
 import { ScratchArena } from "./scratch";
 
@@ -68,10 +68,10 @@ export class LogSegments {
 
   /**
    * load reads and checks every stored segment, keeping entries above `snapIndex`. A bad segment
-   * (CRC mismatch, bad shape, gap, overlap) and everything above it is deleted and reported with
-   * a repair target covering all it held (at least `storedCommit`).
+   * (CRC mismatch, bad shape, gap, overlap) and everything above it is reported with a repair
+   * target covering all it held (at least `storedCommit`), and their deletes are added to `drops`.
    */
-  async load(snapIndex: LogIndex, storedCommit: LogIndex): Promise<LoadedLog> {
+  async load(snapIndex: LogIndex, storedCommit: LogIndex, drops: Op[]): Promise<LoadedLog> {
     const entries: Entry[] = [];
     let bad: { key: Uint8Array; reason: string } | null = null;
     let maxSeen = 0;
@@ -86,7 +86,7 @@ export class LogSegments {
     }
     if (bad === null) return { entries, corruption: null };
     const corruption = { key: printKey(bad.key), reason: bad.reason, repairTargetIndex: Math.max(maxSeen, storedCommit) };
-    await this.deleteFrom(segmentKeyRange(bad.key).first);
+    await this.dropsFrom(drops, segmentKeyRange(bad.key).first);
     return { entries, corruption };
   }
 
@@ -106,13 +106,11 @@ export class LogSegments {
     return null;
   }
 
-  /** deleteFrom removes every stored segment starting at or after `from` (one synced batch). */
-  private async deleteFrom(from: LogIndex): Promise<void> {
-    const ops: Op[] = [];
+  /** dropsFrom adds to `drops` a delete of every stored segment starting at or after `from`. */
+  private async dropsFrom(drops: Op[], from: LogIndex): Promise<void> {
     for await (const key of this.db.keys({ gte: segmentKey(from, from), lt: LOG_KEYS.lt })) {
-      ops.push({ type: "del", key });
+      drops.push({ type: "del", key: Uint8Array.from(key) });
     }
-    await writeOps(this.db, ops, true);
     this.segments = this.segments.filter((segment) => segment.first < from);
   }
 
