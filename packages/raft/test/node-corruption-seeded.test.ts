@@ -2,7 +2,8 @@
  * Seeded storage corruption under crashes: three nodes on loopback TCP with real LevelDB
  * directories and frequent snapshots. Each round a drawn node (leader or follower) is killed or
  * stopped, up to three drawn bits are flipped in drawn records of its directory (log segments,
- * snapshot meta and chunks, one hard-state copy), and it is reopened while proposals go on. Each
+ * snapshot meta and chunks, one hard-state copy), and it is reopened (now and then killed again at
+ * once, before its repair can end, and reopened once more) while proposals go on. Each
  * corruption the node reports is a checksum mismatch; afterwards every replica holds the same
  * log, and every acknowledged value is in it exactly once.
  */
@@ -75,8 +76,13 @@ describe("raft node - seeded storage corruption under crashes", () => {
       if (prng.nextInt(2) === 0) await proposeRun(10 + prng.nextInt(100));
       await flipDrawnBits(cluster.dirs.get(victim)!, snapshotIndex, prng, 1 + prng.nextInt(FLIPS_MAX));
       const { logger, records } = capturingLogger();
-      const node = await cluster.open(victim, logger);
+      let node = await cluster.open(victim, logger);
       if (node.status().repairing) repairs++;
+      if (prng.nextInt(3) === 0) {
+        // A crash before the repair can end: the stored repair target carries it over the restart.
+        await cluster.stopNode(victim, "kill");
+        node = await cluster.open(victim, logger);
+      }
       const racing = proposeRun(10 + prng.nextInt(200));
       await waitFor(() => !node.status().repairing, `${victim} repaired`, 20_000);
       await racing;
