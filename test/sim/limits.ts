@@ -15,3 +15,10 @@ export const STAGED_SNAPSHOTS_MAX = 8;
 
 /** PROPOSAL_BYTES_MIN is the smallest proposal: room for a unique 8-byte proposal id. */
 export const PROPOSAL_BYTES_MIN = 8;
+
+/**
+ * LIVENESS_WINDOWS_MAX bounds the healed liveness phase to this many convergence windows. A
+ * window ends the phase as a failure only if the slowest core node applied nothing new in it; a
+ * follower catching up a long backlog through small appends keeps opening new ones.
+ */
+export const LIVENESS_WINDOWS_MAX = 10;

@@ -96,7 +96,10 @@ export interface SimOptions {
   nodeCount: number;
   /** safetyTicks: length of the faulty phase. */
   safetyTicks: number;
-  /** convergenceTicksMax: bound on the healed liveness phase (leader + final commit everywhere). */
+  /**
+   * convergenceTicksMax: the longest the healed liveness phase may go without the slowest core
+   * node applying anything new (and, before that, without a leader and a final commit).
+   */
   convergenceTicksMax: number;
   raft: RaftOptions;
   network: NetworkOptions;

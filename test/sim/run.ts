@@ -8,6 +8,7 @@
  */
 import { ViolationError, type Violation } from "./checkers/violation";
 import { Mutation, SimCluster } from "./cluster";
+import { LIVENESS_WINDOWS_MAX } from "./limits";
 import type { SimNode } from "./node";
 import { optionsSwarm, SAFETY_TICKS_DEFAULT, type SafetyTicksBounds, type SimOptions } from "./options";
 import { SimPrng } from "./prng";
@@ -143,13 +144,26 @@ function healCore(cluster: SimCluster, prng: SimPrng): SimNode[] {
   return core;
 }
 
-/** livenessPhase heals a core and waits for a leader to commit a final proposal on all of it. */
+/**
+ * livenessPhase heals a core and waits for a leader to commit a final proposal on all of it. It
+ * fails once a whole convergence window passes in which the slowest core node applied nothing
+ * new: how long a lagging follower takes to catch up grows with its backlog (a long safety phase
+ * with one-entry appends), while a stuck cluster stops applying altogether.
+ */
 function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator, prng: SimPrng): string | null {
   const core = healCore(cluster, prng);
   let final: { index: number; term: number } | null = null;
-  const deadline = cluster.nowTicks + cluster.options.convergenceTicksMax;
+  const window = cluster.options.convergenceTicksMax;
+  const lastDeadline = cluster.nowTicks + LIVENESS_WINDOWS_MAX * window;
+  let deadline = cluster.nowTicks + window;
+  let slowestApplied = Math.min(...core.map((node) => node.sm.index));
   while (cluster.nowTicks < deadline) {
     runTick(cluster, schedule, []);
+    const slowest = Math.min(...core.map((node) => node.sm.index));
+    if (slowest > slowestApplied) {
+      slowestApplied = slowest;
+      deadline = Math.min(lastDeadline, cluster.nowTicks + window);
+    }
     const leader = core.find((node) => node.alive && node.liveCore().status().role === Role.Leader);
     // A final proposal accepted by a leader that has since lost its term may be gone for good:
     // offer a new one to the newer leader.
@@ -174,7 +188,9 @@ function livenessPhase(cluster: SimCluster, schedule: ScheduleGenerator, prng: S
     return `${node.id}:${role}/t${status?.term ?? "-"}/c${status?.commit ?? "-"}/a${node.sm.index}`;
   });
   const goal = final === null ? "no leader accepted the final proposal" : `final proposal at ${final.index} not applied on the core`;
-  return `after ${cluster.options.convergenceTicksMax} ticks of the liveness phase ${goal} (${states.join(" ")})`;
+  const waited = `${window} ticks of the liveness phase without progress on the slowest core node`;
+  const reason = cluster.nowTicks >= lastDeadline ? `${LIVENESS_WINDOWS_MAX} windows of ${window} ticks of the liveness phase` : waited;
+  return `after ${reason}: ${goal} (${states.join(" ")})`;
 }
 
 /** runSeed runs one seed to the end and reports what happened. */

@@ -117,6 +117,16 @@ describe("simulation", () => {
     }
   });
 
+  it("a follower far behind after a long faulty phase may catch up for longer than one window while it keeps applying (a seed that once failed at its one fixed deadline)", () => {
+    // 2 000 faulty ticks left n2 ~120 entries behind. With one entry per append (19 bytes at
+    // most), one append in flight and reordering (each reject sends the leader back to probing)
+    // it had reached 324 of 329 when the fixed 600-tick deadline ran out. It applied all along.
+    const result = runSeed(270001765, { leaderChurn: true, safetyTicks: { min: 2000, max: 2000 } });
+    expect(result.options).toMatchObject({ nodeCount: 3, convergenceTicksMax: 600, raft: { appendBytesMax: 19, inflightAppendsMax: 1 } });
+    expect({ failure: result.failure, detail: result.detail }).toEqual({ failure: null, detail: null });
+    expect(result.ticks).toBeGreaterThan(2000 + 600);
+  });
+
   it("different seeds produce different runs", () => {
     const digests = new Set([1, 2, 3, 4, 5].map((seed) => runSeed(seed).digest));
     expect(digests.size).toBe(5);
