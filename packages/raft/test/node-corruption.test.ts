@@ -7,23 +7,31 @@ import {
   RaftNode, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKeyRange, snapKey,
 } from "../src/internal";
 import { capturingLogger, flipByte, removeDir, segmentHolding, tempDir } from "./helpers";
-import { TestCluster, proposeAll } from "./node-cluster";
+import { TestCluster, proposeAll, type ClusterOptions } from "./node-cluster";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
 
-let cluster: TestCluster | null = null;
+let started: TestCluster | null = null;
 afterEach(async () => {
-  await cluster?.destroy();
-  cluster = null;
+  await started?.destroy();
+  started = null;
 });
+
+/** startCommitted starts three nodes, commits `count` proposals and waits until all applied them. */
+async function startCommitted(
+  count: number, options: ClusterOptions = {},
+): Promise<{ cluster: TestCluster; leader: RaftNode; lastIndex: number }> {
+  const cluster = await TestCluster.start(["n1", "n2", "n3"], options);
+  started = cluster;
+  const leader = await cluster.waitForLeader();
+  const lastIndex = Math.max(...(await proposeAll(leader, 0, count, 20)));
+  await cluster.waitApplied(lastIndex);
+  return { cluster, leader, lastIndex };
+}
 
 describe("raft node - checksum corruption", () => {
   it("a flipped byte in a log record is detected, the log truncated, and the node repaired", async () => {
-    cluster = await TestCluster.start(["n1", "n2", "n3"]);
-    const leader = await cluster.waitForLeader();
-    const indexes = await proposeAll(leader, 0, 300, 20);
-    const lastIndex = Math.max(...indexes);
-    await cluster.waitApplied(lastIndex);
+    const { cluster, leader, lastIndex } = await startCommitted(300);
     const victim = cluster.ids.find((id) => id !== leader.id)!;
     const valuesBefore = [...cluster.sm(victim).values];
     await cluster.stopNode(victim, "stop");
@@ -48,15 +56,12 @@ describe("raft node - checksum corruption", () => {
     const now = await cluster.waitForLeader();
     const more = await proposeAll(now, 300, 50, 10);
     await cluster.waitApplied(Math.max(...more));
-    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+    expect(new Set(cluster.ids.map((id) => cluster.sm(id).hash)).size).toBe(1);
     expect(cluster.sm(victim).values).toHaveLength(350);
   });
 
   it("a repairing node does not vote, so it cannot help elect a leader that may lack its entries", async () => {
-    cluster = await TestCluster.start(["n1", "n2", "n3"]);
-    const leader = await cluster.waitForLeader();
-    const indexes = await proposeAll(leader, 0, 200, 20);
-    await cluster.waitApplied(Math.max(...indexes));
+    const { cluster, leader, lastIndex } = await startCommitted(200);
     const [victim, other] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
     for (const id of cluster.ids) await cluster.stopNode(id, "stop");
     await flipByte(cluster.dirs.get(victim)!, await segmentHolding(cluster.dirs.get(victim)!, 100), 11);
@@ -66,23 +71,19 @@ describe("raft node - checksum corruption", () => {
     await cluster.open(other);
     await new Promise((r) => setTimeout(r, 1500));
     // The other node campaigns, but only the repairing node could give it a majority.
-    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain("leader");
+    expect(cluster.running().map((id) => cluster.node(id).status().role)).not.toContain("leader");
     expect(cluster.node(victim).status().repairing).toBe(true);
     expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === other)).toBe(true);
 
     await cluster.open(leader.id);
     await cluster.waitForLeader();
-    await waitFor(() => !cluster!.node(victim).status().repairing, "repair complete", 10_000);
-    await cluster.waitApplied(Math.max(...indexes));
-    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+    await waitFor(() => !cluster.node(victim).status().repairing, "repair complete", 10_000);
+    await cluster.waitApplied(lastIndex);
+    expect(new Set(cluster.ids.map((id) => cluster.sm(id).hash)).size).toBe(1);
   });
 
   it("a node restarted before its repair ends resumes it: it still refuses votes until the leader repairs it", async () => {
-    cluster = await TestCluster.start(["n1", "n2", "n3"]);
-    const leader = await cluster.waitForLeader();
-    const indexes = await proposeAll(leader, 0, 200, 20);
-    const lastIndex = Math.max(...indexes);
-    await cluster.waitApplied(lastIndex);
+    const { cluster, leader, lastIndex } = await startCommitted(200);
     const [victim, other] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
     for (const id of cluster.ids) await cluster.stopNode(id, "stop");
     await flipByte(cluster.dirs.get(victim)!, await segmentHolding(cluster.dirs.get(victim)!, 100), 11);
@@ -99,27 +100,23 @@ describe("raft node - checksum corruption", () => {
       .toMatchObject({ level: 40, repairTargetIndex: lastIndex });
     await cluster.open(other);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain("leader");
+    expect(cluster.running().map((id) => cluster.node(id).status().role)).not.toContain("leader");
     expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === other)).toBe(true);
 
     await cluster.open(leader.id);
     await cluster.waitForLeader();
     await waitFor(() => !again.status().repairing, "repair complete", 10_000);
     await cluster.waitApplied(lastIndex);
-    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+    expect(new Set(cluster.ids.map((id) => cluster.sm(id).hash)).size).toBe(1);
   });
 
   it("a flipped byte in a stored snapshot chunk drops snapshot and log; the leader's snapshot repairs it", async () => {
-    cluster = await TestCluster.start(["n1", "n2", "n3"], { snapshotEntries: 200, snapshotTrailingEntries: 20, snapshotChunkBytes: 512 });
-    const leader = await cluster.waitForLeader();
-    const indexes = await proposeAll(leader, 0, 700, 20);
-    const lastIndex = Math.max(...indexes);
-    await cluster.waitApplied(lastIndex);
+    const snapshots = { snapshotEntries: 200, snapshotTrailingEntries: 20, snapshotChunkBytes: 512 };
+    const { cluster, leader, lastIndex } = await startCommitted(700, snapshots);
     const victim = cluster.ids.find((id) => id !== leader.id)!;
-    await waitFor(() => cluster!.node(victim).status().snapshotIndex >= 600, "victim snapshot");
+    await waitFor(() => cluster.node(victim).status().snapshotIndex >= 600, "victim snapshot");
     const valuesBefore = [...cluster.sm(victim).values];
     await cluster.stopNode(victim, "stop");
-    const { RaftStorage } = await import("../src/internal");
     const storage = await RaftStorage.open(cluster.dirs.get(victim)!);
     const gen = (await storage.load()).snapshot!.gen;
     await storage.close();
@@ -135,7 +132,7 @@ describe("raft node - checksum corruption", () => {
     await cluster.waitApplied(lastIndex);
     expect(records.some((r) => r.msg === "raft node: installed snapshot from the leader")).toBe(true);
     expect(cluster.sm(victim).values).toEqual(valuesBefore);
-    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+    expect(new Set(cluster.ids.map((id) => cluster.sm(id).hash)).size).toBe(1);
   });
 
   it("both hard-state copies corrupt: open refuses with StorageCorruptionError and releases the directory", async () => {
