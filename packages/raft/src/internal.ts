@@ -2,5 +2,6 @@
 export * from "./index";
 export {
   KeyPrefix, segmentKey, segmentKeyRange, hardKey, snapKey, META_KEY, printKey, segmentValueBytes, writeSegment,
-  decodeSegment,
+  decodeSegment, WAL_LOSS_KEY,
 } from "./storage/codec";
+export { walLossReports } from "./storage/leveldb-damage";

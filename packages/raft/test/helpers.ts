@@ -1,5 +1,5 @@
 /** Shared helpers for the raft package's driver tests: temp dirs, silent logger, byte flipping. */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { afterEach } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,4 +114,20 @@ export function stoppedAfterEach(): { nodes: RaftNode[]; dirs: string[] } {
 /** encodeSegment seals the segment entries[from..to] under `key` in memory of its own (as storage does in its arena). */
 export function encodeSegment(entries: readonly Entry[], from: number, to: number, key: Uint8Array): Uint8Array {
   return writeSegment(new Uint8Array(segmentValueBytes(entries, from, to)), entries, from, to, key);
+}
+
+/** writeAheadLog returns the path and size of the write-ahead log of a closed LevelDB (the newest when several). */
+export async function writeAheadLog(dir: string): Promise<{ path: string; size: number }> {
+  const name = (await readdir(dir)).filter((file) => /^\d{6}\.log$/.test(file)).sort().at(-1);
+  if (name === undefined) throw new Error(`no write-ahead log in ${dir}`);
+  const path = join(dir, name);
+  return { path, size: (await readFile(path)).length };
+}
+
+/** flipFileByte flips the bits of `mask` in the byte at `offset` of a file, below any store's checks. */
+export async function flipFileByte(path: string, offset: number, mask = 0x40): Promise<void> {
+  const content = await readFile(path);
+  if (offset >= content.length) throw new Error(`${path} has ${content.length} bytes, none at ${offset}`);
+  content[offset] = content[offset]! ^ mask;
+  await writeFile(path, content);
 }

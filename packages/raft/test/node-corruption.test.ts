@@ -3,10 +3,11 @@
  * logged, the untrusted part dropped, and the node repaired from the leader with nothing lost.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { rename } from "node:fs/promises";
 import {
-  RaftNode, RaftStorage, StorageCorruptionError, hardKey, printKey, segmentKeyRange, snapKey,
+  RaftNode, RaftStorage, StorageCorruptionError, WriteAheadLogLossError, hardKey, printKey, segmentKeyRange, snapKey,
 } from "../src/internal";
-import { capturingLogger, flipByte, removeDir, segmentHolding, tempDir } from "./helpers";
+import { capturingLogger, flipByte, flipFileByte, removeDir, segmentHolding, tempDir, writeAheadLog } from "./helpers";
 import { TestCluster, proposeAll, type ClusterOptions } from "./node-cluster";
 import { HashChainStateMachine } from "./state-machine-fixture";
 import { waitFor } from "./transport-helpers";
@@ -154,6 +155,35 @@ describe("raft node - checksum corruption", () => {
       await again.close();
     } finally {
       await removeDir(dir);
+    }
+  });
+
+  it("a node whose LevelDB skipped write-ahead-log records refuses to start, on every retry; moved aside, it rejoins empty", async () => {
+    const { cluster, leader, lastIndex } = await startCommitted(200);
+    const victim = cluster.ids.find((id) => id !== leader.id)!;
+    const dir = cluster.dirs.get(victim)!;
+    await cluster.stopNode(victim, "kill");
+    const wal = await writeAheadLog(dir);
+    // A byte inside the first record's payload: LevelDB skips that record's whole 32 KiB block.
+    await flipFileByte(wal.path, 20);
+    const report = `${wal.path}: dropping ${Math.min(wal.size, 32 * 1024)} bytes; Corruption: checksum mismatch`;
+    const refusal = `LevelDB dropped write-ahead-log records of ${dir} (${report}): entries this node acknowledged, ` +
+      "its term and its vote may be lost, so it refuses to start on this directory; move the directory aside " +
+      "to rejoin as an empty member";
+    await expect(cluster.open(victim)).rejects.toThrow(WriteAheadLogLossError);
+    const more = await proposeAll(leader, 200, 50, 10);
+    expect(Math.max(...more)).toBe(lastIndex + 50);
+    await expect(cluster.open(victim)).rejects.toThrow(refusal);
+
+    await rename(dir, `${dir}.lost`);
+    try {
+      const fresh = await cluster.open(victim);
+      expect(fresh.status().lastIndex).toBe(0);
+      await cluster.waitApplied(lastIndex + 50);
+      expect(new Set(cluster.ids.map((id) => cluster.sm(id).hash)).size).toBe(1);
+      expect(cluster.sm(victim).values).toHaveLength(250);
+    } finally {
+      await removeDir(`${dir}.lost`);
     }
   });
 });

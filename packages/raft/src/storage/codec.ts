@@ -6,6 +6,7 @@
  *   "H" + u8(copy)                → hard state      value: crc32c | msgpack {term, vote, commit}
  *   "M"                           → snapshot meta   value: crc32c | msgpack {index, term, peers, gen, chunks, bytes}
  *   "S" + u64be(gen) + u32be(seq) → snapshot chunk  value: crc32c | data
+ *   "W"                           → write-ahead-log loss  value: crc32c | utf8 lines (leveldb-damage.ts)
  * The CRC32C covers the key and the rest of the value, so a record that lands under the wrong key
  * is detected as well as flipped bits. Big-endian numbers keep LevelDB's byte order equal to
  * numeric order, which range deletes and scans rely on.
@@ -24,14 +25,14 @@ import { EntryKind as EntryKinds } from "../core/types";
 import { ENTRY_RUN_HEADER_BYTES, checkU64, entryRunBytes, putU32, putU64, writeEntryRun } from "../entry-run";
 
 /**
- * KeyPrefix names the kinds of records in the store ("L", "M", "S", "h"). The hard state is
+ * KeyPrefix names the kinds of records in the store ("L", "M", "S", "W", "h"). The hard state is
  * rewritten in almost every batch, so its key sorts above every other: a table LevelDB flushes
  * then spans only the newest log keys up to it, and merging it into the next level rewrites
  * that level's last table alone. Sorted below the log, every flushed table spanned the whole
  * log and each merge rewrote the entire next level: in bench:raft's 16 KiB cases compaction
  * wrote 2.1x the flushed bytes, against 1.65x with this order.
  */
-export const KeyPrefix = { Log: 0x4c, Meta: 0x4d, Snap: 0x53, Hard: 0x68 } as const;
+export const KeyPrefix = { Log: 0x4c, Meta: 0x4d, Snap: 0x53, WalLoss: 0x57, Hard: 0x68 } as const;
 export type KeyPrefix = (typeof KeyPrefix)[keyof typeof KeyPrefix];
 
 const packr = new Packr({ useRecords: false });
@@ -71,6 +72,9 @@ export function hardKey(copy: 0 | 1): Uint8Array {
 
 /** META_KEY is the key of the snapshot metadata record. */
 export const META_KEY = Uint8Array.of(KeyPrefix.Meta);
+
+/** WAL_LOSS_KEY holds the reports of write-ahead-log records LevelDB dropped, once an open found any. */
+export const WAL_LOSS_KEY = Uint8Array.of(KeyPrefix.WalLoss);
 
 /** snapKey returns the key of chunk `seq` of snapshot generation `gen`. */
 export function snapKey(gen: number, seq: number): Uint8Array {
@@ -217,6 +221,18 @@ export function encodeMeta(snap: StoredSnapshot): Uint8Array {
     gen: snap.gen, chunks: snap.chunks, bytes: snap.bytes,
   });
   return seal(META_KEY, body);
+}
+
+/** encodeWalLoss seals the reports of write-ahead-log records LevelDB dropped (see leveldb-damage.ts). */
+export function encodeWalLoss(reports: readonly string[]): Uint8Array {
+  return seal(WAL_LOSS_KEY, new TextEncoder().encode(reports.join("\n")));
+}
+
+/** decodeWalLoss checks and decodes those reports; a corrupt record still says that records were lost. */
+export function decodeWalLoss(value: Uint8Array): string[] {
+  const body = unseal(WAL_LOSS_KEY, value);
+  if (typeof body === "string") return [`stored report unreadable: ${body}`];
+  return new TextDecoder().decode(body).split("\n");
 }
 
 /** decodeMeta checks and decodes the snapshot metadata record. */

@@ -11,6 +11,9 @@
  * log to just before it (nothing above is trusted) and is reported so the node can refuse to act
  * as up-to-date until the leader has repaired it. The repair target is stored with the hard state
  * in the batch that drops the untrusted records, so a restart before the repair ends resumes it.
+ * Records LevelDB itself skipped while replaying its write-ahead log cannot be repaired around
+ * (term and vote may be among them): `open` refuses such a directory for good, as it refuses one
+ * whose LevelDB files LevelDB itself finds corrupt (leveldb-damage.ts).
  *
  * The log is a run of non-overlapping segment records (see codec.ts), one per Ready's entries,
  * kept by LogSegments (segments.ts); this file owns hard state, snapshots and the batch per Ready.
@@ -20,13 +23,14 @@ import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
   KeyPrefix, META_KEY, type StoredHardState, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk,
-  encodeHardStates, encodeMeta, hardKey, printKey, snapKey, snapKeyGen, unseal,
+  encodeHardStates, encodeMeta, hardKey, printKey, snapKey, snapKeyGen, unseal, WAL_LOSS_KEY, decodeWalLoss, encodeWalLoss,
 } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
 import { LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
 import { LogSegments } from "./segments";
 import { SyncLatency } from "./sync-latency";
+import { WriteAheadLogLossError, asLevelDbCorruption, walLossReports } from "./leveldb-damage";
 
 export type { CorruptionReport } from "./errors";
 
@@ -72,18 +76,46 @@ export class RaftStorage {
   /** storedRepairTarget: see `repairTarget`; written with every hard state while it is above 0. */
   private storedRepairTarget: LogIndex = 0;
 
-  private constructor(db: Db) {
+  private constructor(db: Db, private readonly dir: string) {
     this.db = db;
     this.log = new LogSegments(db);
   }
 
-  /** RaftStorage.open opens (creating if needed) the LevelDB in `dir`. */
+  /**
+   * RaftStorage.open opens (creating if needed) the LevelDB in `dir`. It throws
+   * WriteAheadLogLossError if LevelDB dropped write-ahead-log records in this open or any before,
+   * and LevelDbCorruptionError if LevelDB finds its files corrupt (leveldb-damage.ts): what is
+   * left cannot show what the node promised.
+   */
   static async open(dir: string): Promise<RaftStorage> {
     const db: Db = new Level<Uint8Array, Uint8Array>(dir, {
       keyEncoding: "view", valueEncoding: "view", writeBufferSize: LEVEL_WRITE_BUFFER_BYTES,
     });
-    await db.open();
-    return new RaftStorage(db);
+    await db.open().catch((error: unknown) => {
+      throw asLevelDbCorruption(dir, error);
+    });
+    const lost = await RaftStorage.walLoss(db, dir).catch(async (error: unknown) => {
+      await db.close();
+      throw error;
+    });
+    if (lost.length > 0) {
+      await db.close();
+      throw new WriteAheadLogLossError(dir, lost);
+    }
+    return new RaftStorage(db, dir);
+  }
+
+  /**
+   * walLoss returns every report of dropped write-ahead-log records, stored ones first. New ones
+   * are stored (synced) before anything else is read: LevelDB keeps its own account only until
+   * the next open.
+   */
+  private static async walLoss(db: Db, dir: string): Promise<string[]> {
+    const stored = await db.get(WAL_LOSS_KEY);
+    const previous = stored === undefined ? [] : decodeWalLoss(stored);
+    const fresh = await walLossReports(dir);
+    if (fresh.length > 0) await db.put(WAL_LOSS_KEY, encodeWalLoss([...previous, ...fresh]), { sync: true });
+    return [...previous, ...fresh];
   }
 
   /** syncCount counts fsynced batches written by `persist` (monitoring, group-commit tests). */
@@ -131,9 +163,16 @@ export class RaftStorage {
   /**
    * load reads and checks everything; it truncates the log at the first bad record. What it
    * cannot trust is dropped in one synced batch that also rewrites both hard-state copies (a bad
-   * one from its sound twin) with the raised repair target.
+   * one from its sound twin) with the raised repair target. LevelDB's own corruption errors (a
+   * table it cannot read) become LevelDbCorruptionError.
    */
   async load(): Promise<LoadedState> {
+    return this.loadChecked().catch((error: unknown) => {
+      throw asLevelDbCorruption(this.dir, error);
+    });
+  }
+
+  private async loadChecked(): Promise<LoadedState> {
     const corruptions: CorruptionReport[] = [];
     const hard = await this.loadHardState(corruptions);
     const drops: Op[] = [];
