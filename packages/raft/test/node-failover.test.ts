@@ -86,4 +86,36 @@ describe("raft node - failover", () => {
     expect(now.id).toBe(leader.id);
     expect(now.status().role).toBe(Role.Leader);
   });
+
+  it("a wiped node ignores candidates with entries, so it cannot help elect one lacking what it helped commit", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    const [stale, wiped] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
+    await proposeAll(leader, 0, 50, 10);
+    await cluster.waitApplied(leader.status().commit);
+    await cluster.stopNode(stale, "stop");
+    // Committed by the leader and the node about to be wiped; the stale node never saw them.
+    const committed = Math.max(...(await proposeAll(leader, 50, 100, 10)));
+    await cluster.waitApplied(committed);
+    await cluster.stopNode(leader.id, "kill");
+    await cluster.stopNode(wiped, "kill");
+    await removeDir(cluster.dirs.get(wiped)!);
+
+    const { logger, records } = capturingLogger();
+    await cluster.open(stale);
+    const blank = await cluster.open(wiped, logger);
+    expect(blank.status().lastIndex).toBe(0);
+    expect(cluster.node(stale).status().lastIndex).toBeLessThan(committed);
+    await new Promise((r) => setTimeout(r, 1500));
+    // The stale node campaigns, but only the wiped node could give it a majority.
+    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain(Role.Leader);
+    expect(records.some((r) => r.msg === "raft node: empty log; vote request from a candidate with entries ignored" && r.from === stale))
+      .toBe(true);
+
+    await cluster.open(leader.id);
+    await cluster.waitForLeader();
+    await cluster.waitApplied(committed);
+    for (const id of cluster.ids) expect(cluster.sm(id).values).toHaveLength(150);
+    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+  });
 });

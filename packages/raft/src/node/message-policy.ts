@@ -1,9 +1,10 @@
 /**
  * Message policies of the node driver: small pure decisions about which messages to send early,
- * and which to refuse while repairing. (Repairing a follower that lost acknowledged entries is the
- * core's job: see onHeartbeat and onAppendRejected.)
+ * and which to refuse while repairing or while the log is empty. (Repairing a follower that lost
+ * acknowledged entries is the core's job: see onHeartbeat and onAppendRejected.)
  */
 import { MessageType, type Message } from "../core/messages";
+import type { LogIndex } from "../core/types";
 
 /**
  * isLeaderReplication: appends and heartbeats, which a leader may send before its own fsync
@@ -17,4 +18,17 @@ export function isLeaderReplication(msg: Message): boolean {
 /** refusedWhileRepairing: messages a node in repair mode drops, so it never helps elect anyone. */
 export function refusedWhileRepairing(msg: Message): boolean {
   return msg.type === MessageType.PreVote || msg.type === MessageType.Vote || msg.type === MessageType.TimeoutNow;
+}
+
+/**
+ * refusedWhileBlank: vote requests a node with an empty log drops when the candidate's log is not
+ * empty. An empty log is also what a wiped or lost data directory looks like, and such a node may
+ * have acknowledged entries and cast votes it no longer remembers. Every log is at least as up to
+ * date as an empty one, so granting on the log check alone could help elect a leader that lacks
+ * entries this node helped commit. Candidates with empty logs mean a cluster still bootstrapping,
+ * where every node may vote. The cost: a node that missed the bootstrap helps elect no leader
+ * until a leader has sent it entries.
+ */
+export function refusedWhileBlank(msg: Message, lastIndex: LogIndex): boolean {
+  return lastIndex === 0 && (msg.type === MessageType.PreVote || msg.type === MessageType.Vote) && msg.lastIndex > 0;
 }

@@ -28,7 +28,7 @@ import { FrameKind, type Envelope } from "../transport/wire";
 import { LeadershipLostError, NodeStoppedError } from "./errors";
 import { TICK_INTERVAL_MS_DEFAULT } from "./limits";
 import { LocalSnapshots } from "./local-snapshots";
-import { isLeaderReplication, refusedWhileRepairing } from "./message-policy";
+import { isLeaderReplication, refusedWhileBlank, refusedWhileRepairing } from "./message-policy";
 import { nodeRaftConfig, validateNodeOptions, type RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
 import { recover } from "./recovery";
@@ -226,6 +226,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     const msg = envelope.msg;
     if (this.storage.repairTarget > 0 && refusedWhileRepairing(msg)) {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
+      return;
+    }
+    if (refusedWhileBlank(msg, this.core.lastIndex)) {
+      this.logger.debug({ from, type: msg.type }, "raft node: empty log; vote request from a candidate with entries ignored");
       return;
     }
     this.core.step(msg);
