@@ -1,0 +1,117 @@
+/**
+ * Seeded damage to LevelDB's own files under crashes: three nodes on loopback TCP with real
+ * LevelDB directories. Each round a drawn node (leader or follower) is killed or stopped, one or
+ * two drawn bits are flipped in its LevelDB files (write-ahead log, manifest, tables), and it is
+ * reopened. LevelDB's own checksums catch most of these below ours; the node then refuses the
+ * directory with a typed error, and the operator's remedy (move it aside) brings it back as an
+ * empty member that catches up. One fault at a time: the node has caught up before the next round.
+ * Afterwards every replica holds the same log, and every acknowledged value is in it exactly once.
+ */
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { LevelDbCorruptionError, SeededPrng, WriteAheadLogLossError, type NodeId } from "../src/internal";
+import { removeDir } from "./helpers";
+import { TestCluster, proposeAll } from "./node-cluster";
+import { waitFor } from "./transport-helpers";
+
+const IDS = ["n1", "n2", "n3"];
+const ROUNDS = 6;
+const LEADERSHIP_MOVED = new Set(["NotLeaderError", "ProposalDroppedError", "LeadershipLostError"]);
+/** LEVELDB_FILE: the files LevelDB reads at open or load (its info log and lock are not data). */
+const LEVELDB_FILE = /^(\d{6}\.(log|ldb)|MANIFEST-\d{6})$/;
+
+let started: TestCluster | null = null;
+const movedAside: string[] = [];
+afterEach(async () => {
+  await started?.destroy();
+  started = null;
+  await Promise.all(movedAside.splice(0).map(removeDir));
+});
+
+type FileKind = "manifest" | "log" | "table";
+
+/** flipDrawnFileBit flips one drawn bit of one drawn LevelDB file of a closed node directory; it returns the file's kind. */
+async function flipDrawnFileBit(dir: string, prng: SeededPrng): Promise<FileKind | null> {
+  const files = (await readdir(dir)).filter((file) => LEVELDB_FILE.test(file)).sort();
+  const file = files[prng.nextInt(files.length)]!;
+  const content = await readFile(join(dir, file));
+  if (content.length === 0) return null;
+  const at = prng.nextInt(content.length);
+  content[at] = content[at]! ^ (1 << prng.nextInt(8));
+  await writeFile(join(dir, file), content);
+  return file.startsWith("MANIFEST") ? "manifest" : file.endsWith(".log") ? "log" : "table";
+}
+
+/**
+ * expectedRefusal: LevelDB reads its manifest first and refuses a bad one; then it replays the
+ * write-ahead log, and every byte of it lies in a checksummed record (or a block trailer of at most
+ * six bytes): a flipped bit there is a skipped record. A flipped table bit may lie in data the
+ * load never reads, or in a record whose own checksum then repairs it: no refusal is required.
+ */
+function expectedRefusal(kinds: ReadonlySet<FileKind | null>): string | null {
+  if (kinds.has("manifest")) return LevelDbCorruptionError.name;
+  if (kinds.has("log")) return WriteAheadLogLossError.name;
+  return null;
+}
+
+describe("raft node - seeded damage to LevelDB's files under crashes", () => {
+  it.each([2, 13, 31])("seed %i: a damaged node refuses its directory with a typed error or repairs; moved aside, it catches up, losing no acknowledged value", async (seed) => {
+    const prng = new SeededPrng(seed);
+    const cluster = await TestCluster.start(IDS, { snapshotEntries: 50 + prng.nextInt(300) });
+    started = cluster;
+    const acked: string[] = [];
+    let proposed = 0;
+    const proposeRun = async (count: number): Promise<void> => {
+      const first = proposed;
+      proposed += count;
+      const leader = await cluster.waitForLeader();
+      try {
+        await proposeAll(leader, first, count, 10);
+        for (let i = first; i < first + count; i++) acked.push(`v${i}`);
+      } catch (error) {
+        expect(LEADERSHIP_MOVED).toContain((error as Error).name);
+      }
+    };
+    const refusals: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await proposeRun(50 + prng.nextInt(400));
+      const victim: NodeId = IDS[prng.nextInt(IDS.length)]!;
+      const dir = cluster.dirs.get(victim)!;
+      await cluster.stopNode(victim, prng.nextInt(2) === 0 ? "kill" : "stop");
+      if (prng.nextInt(2) === 0) await proposeRun(10 + prng.nextInt(100));
+      const kinds = new Set<FileKind | null>();
+      for (let flips = 1 + prng.nextInt(2); flips > 0; flips--) kinds.add(await flipDrawnFileBit(dir, prng));
+      const expected = expectedRefusal(kinds);
+      let node = await cluster.open(victim).catch((error: unknown) => error as Error);
+      if (node instanceof Error) {
+        expect([WriteAheadLogLossError.name, LevelDbCorruptionError.name]).toContain(node.name);
+        if (expected !== null) expect(node.name).toBe(expected);
+        refusals.push(node.name);
+        const aside = `${dir}.damaged-${round}`;
+        await rename(dir, aside);
+        movedAside.push(aside);
+        node = await cluster.open(victim);
+      } else {
+        expect(expected).toBeNull();
+      }
+      const racing = proposeRun(10 + prng.nextInt(200));
+      await waitFor(() => !node.status().repairing, `${victim} repaired`, 20_000);
+      await racing;
+      const target = (await cluster.waitForLeader()).status().commit;
+      await waitFor(() => node.status().applied >= target, `${victim} caught up`, 20_000);
+    }
+    await proposeRun(30);
+    const leader = await cluster.waitForLeader();
+    await cluster.waitApplied(leader.status().commit);
+
+    expect(refusals.length).toBeGreaterThanOrEqual(ROUNDS / 2);
+    expect(refusals).toContain(WriteAheadLogLossError.name);
+    const log = cluster.sm(leader.id).values;
+    for (const id of IDS) expect(cluster.sm(id).hash).toBe(cluster.sm(leader.id).hash);
+    expect(new Set(log).size).toBe(log.length);
+    const present = new Set(log);
+    expect(acked.filter((value) => !present.has(value))).toEqual([]);
+    expect(acked.length).toBeGreaterThan(1000);
+  });
+});
