@@ -18,4 +18,5 @@ export * as limits from "./limits";
 export { StreamStore, StoreUnusableError, type StoreOptions } from "./store";
 export type { ApplyResult } from "./apply";
 export { SnapshotCorruptError } from "./snapshot-format";
+export { StoreDamagedError } from "./leveldb-damage";
 export type { Bytes, LogIndex, Nanos, NanosJson, Seq } from "./units";

@@ -6,6 +6,7 @@
  * name as `u8 length + UTF-8 bytes`, so one stream's keys of a kind are contiguous too:
  *
  *   0x00 'a'                          applied Raft index (u64)
+ *   0x00 'd'                          LevelDB's damage reports (UTF-8 lines; leveldb-damage.ts)
  *   0x01 name                         stream configuration (JSON)
  *   0x02 name                         sequence state (records.ts)
  *   0x03 name seq:u64be               message record (records.ts)
@@ -32,6 +33,9 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** APPLIED_INDEX_KEY holds the last applied Raft index. */
 export const APPLIED_INDEX_KEY = new Uint8Array([KeyKind.Meta, 0x61]);
+
+/** DAMAGE_KEY holds LevelDB's reports of write-ahead-log records it skipped, once an open found any. */
+export const DAMAGE_KEY = new Uint8Array([KeyKind.Meta, 0x64]);
 
 /** StreamKeyPrefix is a stream's encoded name, computed once per stream and reused. */
 export interface StreamKeyPrefix {

@@ -13,7 +13,8 @@ import { mkdir } from "node:fs/promises";
 import { Level } from "level";
 import { fail } from "./assert";
 import { applyOp, type ApplyResult } from "./apply";
-import { APPLIED_INDEX_KEY } from "./keys";
+import { APPLIED_INDEX_KEY, DAMAGE_KEY } from "./keys";
+import { StoreDamagedError, levelDbCorruption, skippedLogRecords } from "./leveldb-damage";
 import { writeBatch } from "./level-batch";
 import type { LevelOp, MessageReader } from "./level-types";
 import { decodeOp, type StreamOp } from "./ops";
@@ -29,6 +30,8 @@ import type { LogIndex, Nanos } from "./units";
 type Db = Level<Uint8Array, Uint8Array>;
 
 const LEVEL_OPTIONS = { keyEncoding: "view", valueEncoding: "view" } as const;
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 /**
  * StoreOptions tunes durability. Entry writes are not fsynced by default: the Raft log is the
@@ -49,6 +52,25 @@ async function openDb(dir: string): Promise<Db> {
   const db = new Level<Uint8Array, Uint8Array>(dir, LEVEL_OPTIONS);
   await db.open();
   return db;
+}
+
+/** damaged turns LevelDB's corruption errors into StoreDamagedError and returns any other error as it is. */
+function damaged(dir: string, err: unknown): unknown {
+  const corruption = levelDbCorruption(err);
+  return corruption === null ? err : new StoreDamagedError(dir, [corruption]);
+}
+
+/**
+ * storedDamage returns every report of write-ahead-log records LevelDB skipped in `dir`, stored
+ * ones first. New ones are stored (fsynced) at once: LevelDB keeps its own account only until
+ * the next open.
+ */
+async function storedDamage(db: Db, dir: string): Promise<string[]> {
+  const stored = await db.get(DAMAGE_KEY);
+  const previous = stored === undefined ? [] : utf8Decoder.decode(stored).split("\n");
+  const fresh = await skippedLogRecords(dir);
+  if (fresh.length > 0) await db.put(DAMAGE_KEY, utf8Encoder.encode([...previous, ...fresh].join("\n")), { sync: true });
+  return [...previous, ...fresh];
 }
 
 function rangeReader(db: Db): RangeReader {
@@ -77,14 +99,27 @@ export class StreamStore {
     this.reader = { readValue: async (key) => (await this.idle(), this.db.get(key)) };
   }
 
-  /** open opens (or creates) the store in `dir` and rebuilds every stream's memory. */
+  /**
+   * open opens (or creates) the store in `dir` and rebuilds every stream's memory. It throws
+   * StoreDamagedError when LevelDB finds its files damaged, now or at an earlier open.
+   */
   static async open(dir: string, options: StoreOptions = {}): Promise<StreamStore> {
     await recoverSwap(dir);
     await mkdir(dir, { recursive: true });
-    const store = new StreamStore(dir, await openDb(dir), options.syncWrites === true);
-    const loaded = await loadState(rangeReader(store.db), store.reader);
-    store.streamsByName = loaded.streams;
-    store.applied = loaded.appliedIndex;
+    const db = await openDb(dir).catch((err: unknown) => {
+      throw damaged(dir, err);
+    });
+    const store = new StreamStore(dir, db, options.syncWrites === true);
+    try {
+      const skipped = await storedDamage(db, dir);
+      if (skipped.length > 0) throw new StoreDamagedError(dir, skipped);
+      const loaded = await loadState(rangeReader(store.db), store.reader);
+      store.streamsByName = loaded.streams;
+      store.applied = loaded.appliedIndex;
+    } catch (err) {
+      await db.close();
+      throw damaged(dir, err);
+    }
     return store;
   }
 
