@@ -12,12 +12,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LevelDbCorruptionError, SeededPrng, WriteAheadLogLossError, type NodeId } from "../src/internal";
 import { removeDir } from "./helpers";
-import { TestCluster, proposeAll } from "./node-cluster";
+import { AckedTraffic } from "./acked-traffic";
+import { TestCluster } from "./node-cluster";
 import { waitFor } from "./transport-helpers";
 
 const IDS = ["n1", "n2", "n3"];
 const ROUNDS = 6;
-const LEADERSHIP_MOVED = new Set(["NotLeaderError", "ProposalDroppedError", "LeadershipLostError"]);
 /** LEVELDB_FILE: the files LevelDB reads at open or load (its info log and lock are not data). */
 const LEVELDB_FILE = /^(\d{6}\.(log|ldb)|MANIFEST-\d{6})$/;
 
@@ -60,26 +60,14 @@ describe("raft node - seeded damage to LevelDB's files under crashes", () => {
     const prng = new SeededPrng(seed);
     const cluster = await TestCluster.start(IDS, { snapshotEntries: 50 + prng.nextInt(300) });
     started = cluster;
-    const acked: string[] = [];
-    let proposed = 0;
-    const proposeRun = async (count: number): Promise<void> => {
-      const first = proposed;
-      proposed += count;
-      const leader = await cluster.waitForLeader();
-      try {
-        await proposeAll(leader, first, count, 10);
-        for (let i = first; i < first + count; i++) acked.push(`v${i}`);
-      } catch (error) {
-        expect(LEADERSHIP_MOVED).toContain((error as Error).name);
-      }
-    };
+    const traffic = new AckedTraffic(cluster);
     const refusals: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      await proposeRun(50 + prng.nextInt(400));
+      await traffic.run(50 + prng.nextInt(400));
       const victim: NodeId = IDS[prng.nextInt(IDS.length)]!;
       const dir = cluster.dirs.get(victim)!;
       await cluster.stopNode(victim, prng.nextInt(2) === 0 ? "kill" : "stop");
-      if (prng.nextInt(2) === 0) await proposeRun(10 + prng.nextInt(100));
+      if (prng.nextInt(2) === 0) await traffic.run(10 + prng.nextInt(100));
       const kinds = new Set<FileKind | null>();
       for (let flips = 1 + prng.nextInt(2); flips > 0; flips--) kinds.add(await flipDrawnFileBit(dir, prng));
       const expected = expectedRefusal(kinds);
@@ -95,23 +83,17 @@ describe("raft node - seeded damage to LevelDB's files under crashes", () => {
       } else {
         expect(expected).toBeNull();
       }
-      const racing = proposeRun(10 + prng.nextInt(200));
+      const racing = traffic.run(10 + prng.nextInt(200));
       await waitFor(() => !node.status().repairing, `${victim} repaired`, 20_000);
       await racing;
       const target = (await cluster.waitForLeader()).status().commit;
       await waitFor(() => node.status().applied >= target, `${victim} caught up`, 20_000);
     }
-    await proposeRun(30);
-    const leader = await cluster.waitForLeader();
-    await cluster.waitApplied(leader.status().commit);
+    await traffic.run(30);
+    await traffic.expectAllAckedOnce();
 
     expect(refusals.length).toBeGreaterThanOrEqual(ROUNDS / 2);
     expect(refusals).toContain(WriteAheadLogLossError.name);
-    const log = cluster.sm(leader.id).values;
-    for (const id of IDS) expect(cluster.sm(id).hash).toBe(cluster.sm(leader.id).hash);
-    expect(new Set(log).size).toBe(log.length);
-    const present = new Set(log);
-    expect(acked.filter((value) => !present.has(value))).toEqual([]);
-    expect(acked.length).toBeGreaterThan(1000);
+    expect(traffic.acked.length).toBeGreaterThan(1000);
   });
 });
