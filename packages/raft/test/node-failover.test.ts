@@ -118,4 +118,54 @@ describe("raft node - failover", () => {
     for (const id of cluster.ids) expect(cluster.sm(id).values).toHaveLength(150);
     expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
   });
+
+  it("a wiped node repairs up to the commit of the first leader's Append before it votes", async () => {
+    cluster = await TestCluster.start(["n1", "n2", "n3"]);
+    const leader = await cluster.waitForLeader();
+    const wiped = cluster.ids.find((id) => id !== leader.id)!;
+    const committed = Math.max(...(await proposeAll(leader, 0, 100, 10)));
+    await cluster.waitApplied(committed);
+    await cluster.stopNode(wiped, "kill");
+    await removeDir(cluster.dirs.get(wiped)!);
+    const { logger, records } = capturingLogger();
+    const node = await cluster.open(wiped, logger);
+    await cluster.waitApplied(committed);
+    await waitFor(() => !node.status().repairing, "repair complete");
+    const joined = records.filter((r) => r.msg === "raft node: empty log joining a cluster with committed entries; repairing before it votes");
+    expect(joined).toEqual([expect.objectContaining({ level: 40, from: leader.id, repairTargetIndex: committed })]);
+    expect(records.some((r) => r.msg === "raft node: repair complete; voting again" && r.target === committed)).toBe(true);
+  });
+
+  it("a wiped node part-way through catching up ignores a candidate whose log is longer than what it holds yet", async () => {
+    // One entry per Append, one Append in flight: the wiped node catches up slowly.
+    cluster = await TestCluster.start(["n1", "n2", "n3"], { raft: { appendBytesMax: 1, inflightAppendsMax: 1 } });
+    const leader = await cluster.waitForLeader();
+    const [stale, wiped] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
+    await proposeAll(leader, 0, 60, 10);
+    await cluster.waitApplied(leader.status().commit);
+    await cluster.stopNode(stale, "stop");
+    const staleLast = leader.status().lastIndex;
+    const committed = Math.max(...(await proposeAll(leader, 60, 100, 10)));
+    await cluster.waitApplied(committed);
+    await cluster.stopNode(wiped, "kill");
+    await removeDir(cluster.dirs.get(wiped)!);
+
+    const { logger, records } = capturingLogger();
+    const partial = await cluster.open(wiped, logger);
+    await waitFor(() => partial.status().lastIndex >= 5, "first entries");
+    await cluster.stopNode(leader.id, "kill");
+    // The stale node's log is longer than the wiped node's: the log check alone would grant it.
+    expect(partial.status().lastIndex).toBeLessThan(staleLast);
+    expect(partial.status().repairing).toBe(true);
+    await cluster.open(stale);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain(Role.Leader);
+    expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === stale)).toBe(true);
+
+    await cluster.open(leader.id);
+    await cluster.waitForLeader();
+    await cluster.waitApplied(committed);
+    for (const id of cluster.ids) expect(cluster.sm(id).values).toHaveLength(160);
+    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+  });
 });

@@ -305,6 +305,41 @@ describe("storage - checksums", () => {
     await fourth.storage.close();
   });
 
+  it("a raised repair target is written, synced, by the next persist, even one with nothing else to write", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    await s.persist({ ...none, entries: entries(1, 3, 2), hardState: { term: 2, vote: "n1", commit: 1 } });
+    const syncs = s.syncCount;
+    s.raiseRepairTarget(40);
+    s.raiseRepairTarget(30);
+    expect(s.repairTarget).toBe(40);
+    await s.persist({ ...none, entries: [] });
+    expect(s.syncCount).toBe(syncs + 1);
+    await s.persist({ ...none, entries: [] });
+    expect(s.syncCount).toBe(syncs + 1);
+    await s.close(false);
+    const { storage, loaded } = await reopen(dir);
+    expect(storage.repairTarget).toBe(40);
+    expect(loaded.hardState).toEqual({ term: 2, vote: "n1", commit: 1 });
+    await storage.close();
+  });
+
+  it("a repair target raised while a persist is under way is written by the next persist", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    const writing = s.persist({ ...none, entries: entries(1, 3, 2), hardState: { term: 2, vote: "n1", commit: 0 } });
+    s.raiseRepairTarget(25);
+    await writing;
+    await s.persist({ ...none, entries: [] });
+    await s.close(false);
+    const { storage, loaded } = await reopen(dir);
+    expect(storage.repairTarget).toBe(25);
+    expect(loaded.hardState).toEqual({ term: 2, vote: "n1", commit: 0 });
+    await storage.close();
+  });
+
   it("discarding snapshot and log stores the repair target with the discard", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);

@@ -32,3 +32,14 @@ export function refusedWhileRepairing(msg: Message): boolean {
 export function refusedWhileBlank(msg: Message, lastIndex: LogIndex): boolean {
   return lastIndex === 0 && (msg.type === MessageType.PreVote || msg.type === MessageType.Vote) && msg.lastIndex > 0;
 }
+
+/**
+ * joinRepairTarget: the repair target an empty log takes from a leader's Append, or 0. An empty
+ * log may be a wiped one that acknowledged entries up to that commit; until it holds them again
+ * it must not vote with a log that lacks them (refusedWhileBlank covers the time before this
+ * first Append, repair mode the time after it).
+ */
+export function joinRepairTarget(msg: Message, lastIndex: LogIndex, repairTarget: LogIndex): LogIndex {
+  if (msg.type !== MessageType.Append || lastIndex !== 0 || repairTarget !== 0) return 0;
+  return msg.commit;
+}

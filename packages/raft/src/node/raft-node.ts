@@ -28,7 +28,7 @@ import { FrameKind, type Envelope } from "../transport/wire";
 import { LeadershipLostError, NodeStoppedError } from "./errors";
 import { TICK_INTERVAL_MS_DEFAULT } from "./limits";
 import { LocalSnapshots } from "./local-snapshots";
-import { isLeaderReplication, refusedWhileBlank, refusedWhileRepairing } from "./message-policy";
+import { isLeaderReplication, joinRepairTarget, refusedWhileBlank, refusedWhileRepairing } from "./message-policy";
 import { nodeRaftConfig, validateNodeOptions, type RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
 import { recover } from "./recovery";
@@ -224,6 +224,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       return;
     }
     const msg = envelope.msg;
+    const joinTarget = joinRepairTarget(msg, this.core.lastIndex, this.storage.repairTarget);
+    if (joinTarget > 0) {
+      this.storage.raiseRepairTarget(joinTarget);
+      this.logger.warn({ from, repairTargetIndex: joinTarget },
+        "raft node: empty log joining a cluster with committed entries; repairing before it votes");
+    }
     if (this.storage.repairTarget > 0 && refusedWhileRepairing(msg)) {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
       return;

@@ -75,6 +75,10 @@ export class RaftStorage {
   private unwrittenHardState: HardState | null = null;
   /** storedRepairTarget: see `repairTarget`; written with every hard state while it is above 0. */
   private storedRepairTarget: LogIndex = 0;
+  /** repairTargetRaised: raiseRepairTarget ran and the next persist must write the hard state (synced). */
+  private repairTargetRaised = false;
+  /** lastHardState: the newest hard state loaded or handed to persist, written or not. */
+  private lastHardState: HardState = EMPTY_HARD_STATE;
 
   private constructor(db: Db, private readonly dir: string) {
     this.db = db;
@@ -143,13 +147,26 @@ export class RaftStorage {
 
   /**
    * repairTarget is the commit index this node must learn from a leader before it may vote or
-   * campaign again (0: none). A load that drops untrusted records raises it to cover everything
+   * campaign again (0: none). An empty log that a leader reaches takes it from that leader's
+   * commit (raiseRepairTarget). A load that drops untrusted records raises it to cover everything
    * they held, and it is stored in both hard-state copies by the same synced batch that drops
    * them: a node restarted before its repair ended no longer shows the loss in its records, and
    * without the stored target it would vote with a log that lacks entries it once acknowledged.
    */
   get repairTarget(): LogIndex {
     return this.storedRepairTarget;
+  }
+
+  /**
+   * raiseRepairTarget raises the repair target to `target` (a leader's commit index), in effect at
+   * once and stored, synced, by the next `persist` even if that has nothing else to write.
+   */
+  raiseRepairTarget(target: LogIndex): void {
+    if (target <= this.storedRepairTarget) return;
+    this.storedRepairTarget = target;
+    this.repairTargetRaised = true;
+    // A fresh object: a persist already under way clears only the hard state it wrote.
+    this.unwrittenHardState = { ...(this.unwrittenHardState ?? this.lastHardState) };
   }
 
   /**
@@ -190,6 +207,7 @@ export class RaftStorage {
     const hardState: HardState = { ...hard, commit: Math.min(hard.commit, trustedLast) };
     this.syncedTerm = hardState.term;
     this.syncedVote = hardState.vote;
+    this.lastHardState = hardState;
     this.durableLastIndex = trustedLast;
     return { hardState, snapshot: this.current, entries, corruptions };
   }
@@ -285,11 +303,18 @@ export class RaftStorage {
     if (overwriting !== null) await overwriting;
     if (req.compactedThrough !== null) this.log.scheduleCompaction(req.compactedThrough);
     // The Ready's hard state, when it has one, is the whole current hard state: the latest wins.
-    if (req.hardState !== null) this.unwrittenHardState = req.hardState;
+    if (req.hardState !== null) {
+      this.unwrittenHardState = req.hardState;
+      this.lastHardState = req.hardState;
+    }
     const hard = this.unwrittenHardState;
-    const hardChanged = hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote);
+    const hardChanged = hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote || this.repairTargetRaised);
     if (req.snapshot === null && req.entries.length === 0 && !hardChanged) return;
-    if (hard !== null) this.hardStateOps(ops, hard);
+    if (hard !== null) {
+      this.hardStateOps(ops, hard);
+      // Cleared now, not after the write: a raise while it is under way needs a write of its own.
+      this.repairTargetRaised = false;
+    }
     const startedMs = performance.now();
     await writeOps(this.db, ops, true);
     this.syncLatency.record(performance.now() - startedMs);
