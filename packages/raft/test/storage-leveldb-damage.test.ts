@@ -68,6 +68,16 @@ describe("storage - write-ahead-log records LevelDB drops", () => {
     expect(second.reports).toEqual([report]);
   });
 
+  it("a loss the open before recorded only in LevelDB's info log (a crash before it was stored) still refuses", async () => {
+    const dir = await freshDir();
+    await writeTwentyBatches(dir);
+    // What that open's LOG said; this open's LevelDB moves it to LOG.old.
+    const report = `${dir}/000003.log: dropping 1234 bytes; Corruption: checksum mismatch`;
+    await writeFile(join(dir, "LOG"), `2026/11/28-00:04:42.102706 7f15caf3c6c0 (ignoring error) ${report}\n`);
+    expect((await openError(dir)).reports).toEqual([report]);
+    expect((await openError(dir)).reports).toEqual([report]);
+  });
+
   it("a stored report that is itself corrupt still refuses the directory", async () => {
     const dir = await freshDir();
     await writeTwentyBatches(dir);
@@ -89,9 +99,10 @@ describe("storage - write-ahead-log records LevelDB drops", () => {
     await storage.close();
   });
 
-  it("walLossReports takes only LevelDB's lines for skipped log records, and nothing from a directory without an info log", async () => {
+  it("walLossReports takes only LevelDB's lines for skipped log records, old info log first, and nothing from a directory without one", async () => {
     const dir = await freshDir();
     expect(await walLossReports(dir)).toEqual([]);
+    await writeFile(join(dir, "LOG.old"), "2026/11/28-00:04:40.000001 7f15caf3c6c0 (ignoring error) /d/000002.log: dropping 9 bytes; Corruption: checksum mismatch\n");
     await writeFile(join(dir, "LOG"), [
       "2026/11/28-00:04:42.102658 7f15caf3c6c0 Recovering log #3",
       "2026/11/28-00:04:42.102706 7f15caf3c6c0 (ignoring error) /d/000003.log: dropping 7500 bytes; Corruption: checksum mismatch",
@@ -100,6 +111,7 @@ describe("storage - write-ahead-log records LevelDB drops", () => {
       "",
     ].join("\n"));
     expect(await walLossReports(dir)).toEqual([
+      "/d/000002.log: dropping 9 bytes; Corruption: checksum mismatch",
       "/d/000003.log: dropping 7500 bytes; Corruption: checksum mismatch",
       "/d/000004.log: dropping 32768 bytes; Corruption: bad record length",
     ]);

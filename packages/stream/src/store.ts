@@ -63,12 +63,13 @@ function damaged(dir: string, err: unknown): unknown {
 /**
  * storedDamage returns every report of write-ahead-log records LevelDB skipped in `dir`, stored
  * ones first. New ones are stored (fsynced) at once: LevelDB keeps its own account only until
- * the next open.
+ * the open after next.
  */
 async function storedDamage(db: Db, dir: string): Promise<string[]> {
   const stored = await db.get(DAMAGE_KEY);
   const previous = stored === undefined ? [] : utf8Decoder.decode(stored).split("\n");
-  const fresh = await skippedLogRecords(dir);
+  // The open before this one may have stored what its LOG, now LOG.old, reports.
+  const fresh = [...new Set(await skippedLogRecords(dir))].filter((report) => !previous.includes(report));
   if (fresh.length > 0) await db.put(DAMAGE_KEY, utf8Encoder.encode([...previous, ...fresh].join("\n")), { sync: true });
   return [...previous, ...fresh];
 }

@@ -59,6 +59,15 @@ describe("stream store - damage LevelDB finds", () => {
     expect((await openError(dir)).reports).toEqual([report]);
   });
 
+  it("damage the open before recorded only in LevelDB's info log (a crash before it was stored) still refuses", async () => {
+    const dir = await storeWithMessages();
+    const report = `${dir}/000003.log: dropping 1234 bytes; Corruption: checksum mismatch`;
+    // What that open's LOG said; this open's LevelDB moves it to LOG.old.
+    await writeFile(join(dir, "LOG"), `2026/11/28-00:04:42.102706 7f15caf3c6c0 (ignoring error) ${report}\n`);
+    expect((await openError(dir)).reports).toEqual([report]);
+    expect((await openError(dir)).reports).toEqual([report]);
+  });
+
   it("a corrupt manifest refuses the store", async () => {
     const dir = await storeWithMessages();
     await flipFileByte(dir, /^MANIFEST-/, 20);

@@ -112,12 +112,13 @@ export class RaftStorage {
   /**
    * walLoss returns every report of dropped write-ahead-log records, stored ones first. New ones
    * are stored (synced) before anything else is read: LevelDB keeps its own account only until
-   * the next open.
+   * the open after next.
    */
   private static async walLoss(db: Db, dir: string): Promise<string[]> {
     const stored = await db.get(WAL_LOSS_KEY);
     const previous = stored === undefined ? [] : decodeWalLoss(stored);
-    const fresh = await walLossReports(dir);
+    // The open before this one may have stored what its LOG, now LOG.old, reports.
+    const fresh = [...new Set(await walLossReports(dir))].filter((report) => !previous.includes(report));
     if (fresh.length > 0) await db.put(WAL_LOSS_KEY, encodeWalLoss([...previous, ...fresh]), { sync: true });
     return [...previous, ...fresh];
   }

@@ -6,10 +6,10 @@
  * an open replays the write-ahead log and a record's checksum fails, LevelDB skips that record and
  * the rest of its 32 KiB block, writes one line to its info log (`LOG` in the directory) and opens
  * anyway. The skipped batches may have held synced log entries, term and vote, and nothing left in
- * the store shows that they are gone. LevelDB rewrites `LOG` on every open and folds the replayed
- * write-ahead log into a table, so the evidence lives only until the next open: `walLossReports`
- * reads it at once, and RaftStorage stores what it found under WAL_LOSS_KEY so that every later
- * open refuses as well.
+ * the store shows that they are gone. LevelDB moves `LOG` to `LOG.old` on every open and folds the
+ * replayed write-ahead log into a table, so the evidence lives only until the open after next:
+ * `walLossReports` reads it at once, and RaftStorage stores what it found under WAL_LOSS_KEY so
+ * that every later open refuses as well.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,22 +20,30 @@ const REJOIN = "move the directory aside to rejoin as an empty member";
 /** LevelDB 1.20's line for a skipped write-ahead-log record (db_impl.cc, RecoverLogFile). */
 const DROPPED_LINE = /\(ignoring error\) (\S+: dropping \d+ bytes; .*)$/;
 
-/** walLossReports returns LevelDB's reports of write-ahead-log bytes it dropped during the last open of `dir`. */
+/**
+ * walLossReports returns LevelDB's reports of write-ahead-log bytes it dropped during the last two
+ * opens of `dir` (`LOG.old` holds the one before: a crash between LevelDB's open and the store's
+ * own record of the loss leaves the evidence there).
+ */
 export async function walLossReports(dir: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, "LOG"), "utf8");
-  } catch (error) {
-    // LevelDB opens without an info log when it cannot create one; there is then nothing to read.
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
   const reports: string[] = [];
-  for (const line of text.split("\n")) {
-    const dropped = DROPPED_LINE.exec(line);
-    if (dropped !== null) reports.push(dropped[1]!);
+  for (const name of ["LOG.old", "LOG"]) {
+    for (const line of (await infoLog(join(dir, name))).split("\n")) {
+      const dropped = DROPPED_LINE.exec(line);
+      if (dropped !== null) reports.push(dropped[1]!);
+    }
   }
   return reports;
+}
+
+async function infoLog(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    // LevelDB opens without an info log when it cannot create one, and a first open has no old one.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw error;
+  }
 }
 
 /**
