@@ -5,8 +5,8 @@
  * and opens. A skipped entry write followed by kept ones leaves an applied index that claims
  * messages the store lacks: a replica that differs in silence. LevelDB moves `LOG` to `LOG.old` on
  * every open, so the store reads both at once and keeps what it found (DAMAGE_KEY) to refuse every
- * later open as well. A manifest or table LevelDB cannot read is refused the same way. (The raft package
- * reads the same lines; the packages share no code.)
+ * later open as well. A manifest or table LevelDB cannot read is refused the same way. (The raft
+ * package reads the same lines; the packages share no code.)
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";

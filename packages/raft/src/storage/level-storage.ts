@@ -22,15 +22,15 @@ import { performance } from "node:perf_hooks";
 import { Level } from "level";
 import type { Entry, HardState, LogIndex } from "../core/types";
 import {
-  KeyPrefix, META_KEY, type StoredHardState, type StoredSnapshot, decodeHardState, decodeMeta, encodeChunk,
-  encodeHardStates, encodeMeta, hardKey, printKey, snapKey, snapKeyGen, unseal, WAL_LOSS_KEY, decodeWalLoss, encodeWalLoss,
+  KeyPrefix, META_KEY, WAL_LOSS_KEY, type StoredHardState, type StoredSnapshot, decodeHardState, decodeMeta,
+  decodeWalLoss, encodeChunk, encodeHardStates, encodeMeta, encodeWalLoss, hardKey, printKey, snapKey, snapKeyGen, unseal,
 } from "./codec";
 import { StorageCorruptionError, type CorruptionReport } from "./errors";
 import { writeOps, type Db, type Op } from "./level-batch";
 import { LEVEL_WRITE_BUFFER_BYTES, SNAPSHOT_CHUNKS_MAX } from "./limits";
 import { LogSegments } from "./segments";
-import { SyncLatency } from "./sync-latency";
 import { WriteAheadLogLossError, asLevelDbCorruption, walLossReports } from "./leveldb-damage";
+import { SyncLatency } from "./sync-latency";
 
 export type { CorruptionReport } from "./errors";
 
@@ -309,7 +309,8 @@ export class RaftStorage {
       this.lastHardState = req.hardState;
     }
     const hard = this.unwrittenHardState;
-    const hardChanged = hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote || this.repairTargetRaised);
+    const hardChanged =
+      hard !== null && (hard.term !== this.syncedTerm || hard.vote !== this.syncedVote || this.repairTargetRaised);
     if (req.snapshot === null && req.entries.length === 0 && !hardChanged) return;
     if (hard !== null) {
       this.hardStateOps(ops, hard);

@@ -2,12 +2,12 @@
  * Damage LevelDB itself finds, below the checksums of our records: a store it cannot open or read
  * (LevelDbCorruptionError), and write-ahead-log records it skipped (WriteAheadLogLossError).
  *
- * Skipped records. classic-level builds LevelDB 1.20 without paranoid checks: when
- * an open replays the write-ahead log and a record's checksum fails, LevelDB skips that record and
- * the rest of its 32 KiB block, writes one line to its info log (`LOG` in the directory) and opens
- * anyway. The skipped batches may have held synced log entries, term and vote, and nothing left in
- * the store shows that they are gone. LevelDB moves `LOG` to `LOG.old` on every open and folds the
- * replayed write-ahead log into a table, so the evidence lives only until the open after next:
+ * Skipped records. classic-level builds LevelDB 1.20 without paranoid checks: when an open replays
+ * the write-ahead log and a record's checksum fails, LevelDB skips that record and the rest of its
+ * 32 KiB block, writes one line to its info log (`LOG` in the directory) and opens anyway. The
+ * skipped batches may have held synced log entries, term and vote, and nothing left in the store
+ * shows that they are gone. LevelDB moves `LOG` to `LOG.old` on every open and folds the replayed
+ * write-ahead log into a table, so the evidence lives only until the open after next:
  * `walLossReports` reads it at once, and RaftStorage stores what it found under WAL_LOSS_KEY so
  * that every later open refuses as well.
  */
@@ -72,10 +72,12 @@ export class LevelDbCorruptionError extends Error {
   }
 }
 
-/** asLevelDbCorruption returns LevelDbCorruptionError for LevelDB's corruption errors (or causes), and any other error as it is. */
+/** asLevelDbCorruption returns LevelDbCorruptionError for LevelDB's corruption errors (or causes), any other error as it is. */
 export function asLevelDbCorruption(dir: string, error: unknown): unknown {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === "LEVEL_CORRUPTION") return new LevelDbCorruptionError(dir, e.message, { cause: error });
+    if ((e as { code?: unknown }).code === "LEVEL_CORRUPTION") {
+      return new LevelDbCorruptionError(dir, e.message, { cause: error });
+    }
   }
   return error;
 }
