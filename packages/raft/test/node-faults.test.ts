@@ -1,13 +1,14 @@
 /**
  * Seeded faults over the in-memory transport: five nodes while proposals go to leaders and
  * followers alike, one-way link cuts, leaders cut off from everyone, heals, kills and graceful
- * stops, with snapshots taken often. Afterwards every replica holds the same log, every
+ * stops, some of them with the data directory wiped, with snapshots taken often. Afterwards every replica holds the same log, every
  * acknowledged value is in it exactly once, and no value whose proposal was refused
  * (NotLeaderError, ProposalDroppedError) is in it at all. Timers are real, so a seed draws the
  * same faults but not the same interleaving.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryNetwork, Role, SeededPrng, type NodeId, type RaftNode } from "../src/internal";
+import { removeDir } from "./helpers";
 import { TestCluster } from "./node-cluster";
 
 const IDS = ["n1", "n2", "n3", "n4", "n5"];
@@ -16,6 +17,14 @@ const FAULT_STEPS = 60;
 const STEP_PAUSE_MS_MAX = 40;
 /** NODES_UP_MIN: a node is taken down only while more than this many run, so a majority can return. */
 const NODES_UP_MIN = 3;
+/**
+ * EMPTY_NODES_MAX: a stopped node's directory is wiped only while fewer than this many others hold
+ * no log or are repairing it (wiped, or never reached by a leader): a majority of empty logs can
+ * elect an empty leader, a loss no rule can mend.
+ */
+const EMPTY_NODES_MAX = 2;
+/** WIPE_WAIT_MS_MAX: how long a drawn wipe waits for running nodes to finish catching up. */
+const WIPE_WAIT_MS_MAX = 2_000;
 /** Outcomes that say the value never entered the log; any other rejection leaves it unknown. */
 const REFUSED = new Set(["NotLeaderError", "ProposalDroppedError"]);
 const UNKNOWN = new Set(["LeadershipLostError", "NodeStoppedError"]);
@@ -43,7 +52,7 @@ function propose(node: RaftNode, value: string, outcomes: Outcomes): void {
 }
 
 describe("raft node - seeded faults over the in-memory transport", () => {
-  it.each([3, 17, 29])("seed %i: one-way cuts, cut-off leaders, kills and stops lose no acknowledged value and keep no refused one", async (seed) => {
+  it.each([3, 17, 29])("seed %i: one-way cuts, cut-off leaders, kills, stops and wipes lose no acknowledged value and keep no refused one", async (seed) => {
     const prng = new SeededPrng(seed);
     const network = new MemoryNetwork();
     const cluster = await TestCluster.start(IDS, {
@@ -54,6 +63,16 @@ describe("raft node - seeded faults over the in-memory transport", () => {
     const pick = (): NodeId => IDS[prng.nextInt(IDS.length)]!;
     const outcomes: Outcomes = { acked: [], refused: [], settled: [] };
     let proposed = 0;
+    /** empty: nodes whose log is, or may be, empty or under repair (wiped, or never reached by a leader). */
+    const empty = new Set<NodeId>(IDS);
+    const othersEmpty = (id: NodeId): number => {
+      for (const running of cluster.running()) {
+        const status = cluster.node(running).status();
+        if (status.lastIndex > 0 && !status.repairing) empty.delete(running);
+      }
+      return [...empty].filter((other) => other !== id).length;
+    };
+    let wipes = 0;
     for (let step = 0; step < FAULT_STEPS; step++) {
       const action = prng.nextInt(10);
       if (action < 2) {
@@ -64,7 +83,19 @@ describe("raft node - seeded faults over the in-memory transport", () => {
       } else if (action === 3) {
         const id = pick();
         if (!cluster.nodes.has(id)) await cluster.open(id);
-        else if (cluster.nodes.size > NODES_UP_MIN) await cluster.stopNode(id, prng.nextInt(2) === 0 ? "kill" : "stop");
+        else if (cluster.nodes.size > NODES_UP_MIN) {
+          await cluster.stopNode(id, prng.nextInt(2) === 0 ? "kill" : "stop");
+          if (prng.nextInt(4) !== 0) {
+            // Running nodes still catching up get a moment, so the seed rather than timing decides.
+            const deadline = Date.now() + WIPE_WAIT_MS_MAX;
+            while (othersEmpty(id) >= EMPTY_NODES_MAX && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+            if (othersEmpty(id) < EMPTY_NODES_MAX) {
+              empty.add(id);
+              wipes++;
+              await removeDir(cluster.dirs.get(id)!);
+            }
+          }
+        }
       } else if (action === 4) {
         // Cut off a node that believes it leads: it keeps taking proposals it cannot commit.
         const leader = cluster.running().find((id) => cluster.node(id).status().role === Role.Leader);
@@ -87,6 +118,7 @@ describe("raft node - seeded faults over the in-memory transport", () => {
     const { index } = await leader.propose(Buffer.from("final"));
     await cluster.waitApplied(index);
     const log = cluster.sm(leader.id).values;
+    expect(wipes).toBeGreaterThan(0);
     for (const id of IDS) expect(cluster.sm(id).hash).toBe(cluster.sm(leader.id).hash);
     expect(new Set(log).size).toBe(log.length);
     const present = new Set(log);
