@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MemoryNetwork, Role, SeededPrng, type NodeId, type RaftNode } from "../src/internal";
 import { removeDir } from "./helpers";
 import { TestCluster } from "./node-cluster";
+import { waitFor } from "./transport-helpers";
 
 const IDS = ["n1", "n2", "n3", "n4", "n5"];
 /** FAULT_STEPS: how many actions a seed draws; each is followed by a pause of up to STEP_PAUSE_MS_MAX. */
@@ -65,7 +66,8 @@ describe("raft node - seeded faults over the in-memory transport", () => {
     let proposed = 0;
     /** empty: nodes whose log is, or may be, empty or under repair (wiped, or never reached by a leader). */
     const empty = new Set<NodeId>(IDS);
-    const othersEmpty = (id: NodeId): number => {
+    /** othersEmpty counts the empty nodes other than `id` (all of them for null), refreshed from the running ones. */
+    const othersEmpty = (id: NodeId | null): number => {
       for (const running of cluster.running()) {
         const status = cluster.node(running).status();
         if (status.lastIndex > 0 && !status.repairing) empty.delete(running);
@@ -73,7 +75,22 @@ describe("raft node - seeded faults over the in-memory transport", () => {
       return [...empty].filter((other) => other !== id).length;
     };
     let wipes = 0;
+    const wipe = async (id: NodeId): Promise<void> => {
+      empty.add(id);
+      wipes++;
+      await removeDir(cluster.dirs.get(id)!);
+    };
     for (let step = 0; step < FAULT_STEPS; step++) {
+      if (step === FAULT_STEPS / 2 && wipes === 0) {
+        // The drawn wipes depend on how fast nodes catch up (a loaded machine may allow none):
+        // halfway, a seed without one heals, lets every node catch up, and wipes one.
+        network.heal();
+        for (const id of IDS) if (!cluster.nodes.has(id)) await cluster.open(id);
+        await waitFor(() => othersEmpty(null) === 0, "every node holding a repaired log", 20_000);
+        const id = pick();
+        await cluster.stopNode(id, "kill");
+        await wipe(id);
+      }
       const action = prng.nextInt(10);
       if (action < 2) {
         const [from, to] = [pick(), pick()];
@@ -89,11 +106,7 @@ describe("raft node - seeded faults over the in-memory transport", () => {
             // Running nodes still catching up get a moment, so the seed rather than timing decides.
             const deadline = Date.now() + WIPE_WAIT_MS_MAX;
             while (othersEmpty(id) >= EMPTY_NODES_MAX && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-            if (othersEmpty(id) < EMPTY_NODES_MAX) {
-              empty.add(id);
-              wipes++;
-              await removeDir(cluster.dirs.get(id)!);
-            }
+            if (othersEmpty(id) < EMPTY_NODES_MAX) await wipe(id);
           }
         }
       } else if (action === 4) {
