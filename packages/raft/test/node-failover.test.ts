@@ -1,9 +1,9 @@
 /** Node tests: a leader crash (no graceful close) and a follower catching up through a snapshot. */
 import { readdir } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { LeadershipLostError, Role } from "../src/internal";
+import { LeadershipLostError, Role, type NodeId, type RaftNode } from "../src/internal";
 import { capturingLogger, removeDir } from "./helpers";
-import { TestCluster, proposeAll } from "./node-cluster";
+import { TestCluster, proposeAll, type ClusterOptions } from "./node-cluster";
 import { waitFor } from "./transport-helpers";
 
 let cluster: TestCluster | null = null;
@@ -11,6 +11,31 @@ afterEach(async () => {
   await cluster?.destroy();
   cluster = null;
 });
+
+/**
+ * wipeAfterCommitWithoutStale starts three nodes, commits `before` proposals everywhere, stops one
+ * follower (the stale one), commits `after` more with the leader and the other follower, then
+ * kills that follower and wipes its directory. It returns the stale node's last index and the
+ * last index committed without it.
+ */
+async function wipeAfterCommitWithoutStale(options: ClusterOptions, before: number, after: number): Promise<{
+  started: TestCluster; leader: RaftNode; stale: NodeId; wiped: NodeId; staleLast: number; committed: number;
+}> {
+  const started = await TestCluster.start(["n1", "n2", "n3"], options);
+  cluster = started;
+  const leader = await started.waitForLeader();
+  const [stale, wiped] = started.ids.filter((id) => id !== leader.id) as [NodeId, NodeId];
+  await proposeAll(leader, 0, before, 10);
+  await started.waitApplied(leader.status().commit);
+  await started.stopNode(stale, "stop");
+  const staleLast = leader.status().lastIndex;
+  // Committed by the leader and the node about to be wiped; the stale node never saw them.
+  const committed = Math.max(...(await proposeAll(leader, before, after, 10)));
+  await started.waitApplied(committed);
+  await started.stopNode(wiped, "kill");
+  await removeDir(started.dirs.get(wiped)!);
+  return { started, leader, stale, wiped, staleLast, committed };
+}
 
 describe("raft node - failover", () => {
   it("a killed leader is replaced and nothing acknowledged is lost", async () => {
@@ -88,35 +113,25 @@ describe("raft node - failover", () => {
   });
 
   it("a wiped node ignores candidates with entries, so it cannot help elect one lacking what it helped commit", async () => {
-    cluster = await TestCluster.start(["n1", "n2", "n3"]);
-    const leader = await cluster.waitForLeader();
-    const [stale, wiped] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
-    await proposeAll(leader, 0, 50, 10);
-    await cluster.waitApplied(leader.status().commit);
-    await cluster.stopNode(stale, "stop");
-    // Committed by the leader and the node about to be wiped; the stale node never saw them.
-    const committed = Math.max(...(await proposeAll(leader, 50, 100, 10)));
-    await cluster.waitApplied(committed);
-    await cluster.stopNode(leader.id, "kill");
-    await cluster.stopNode(wiped, "kill");
-    await removeDir(cluster.dirs.get(wiped)!);
+    const { started, leader, stale, wiped, committed } = await wipeAfterCommitWithoutStale({}, 50, 100);
+    await started.stopNode(leader.id, "kill");
 
     const { logger, records } = capturingLogger();
-    await cluster.open(stale);
-    const blank = await cluster.open(wiped, logger);
+    await started.open(stale);
+    const blank = await started.open(wiped, logger);
     expect(blank.status().lastIndex).toBe(0);
-    expect(cluster.node(stale).status().lastIndex).toBeLessThan(committed);
+    expect(started.node(stale).status().lastIndex).toBeLessThan(committed);
     await new Promise((r) => setTimeout(r, 1500));
     // The stale node campaigns, but only the wiped node could give it a majority.
-    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain(Role.Leader);
+    expect(started.running().map((id) => started.node(id).status().role)).not.toContain(Role.Leader);
     expect(records.some((r) => r.msg === "raft node: empty log; vote request from a candidate with entries ignored" && r.from === stale))
       .toBe(true);
 
-    await cluster.open(leader.id);
-    await cluster.waitForLeader();
-    await cluster.waitApplied(committed);
-    for (const id of cluster.ids) expect(cluster.sm(id).values).toHaveLength(150);
-    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+    await started.open(leader.id);
+    await started.waitForLeader();
+    await started.waitApplied(committed);
+    for (const id of started.ids) expect(started.sm(id).values).toHaveLength(150);
+    expect(new Set(started.ids.map((id) => started.sm(id).hash)).size).toBe(1);
   });
 
   it("a wiped node repairs up to the commit of the first leader's Append before it votes", async () => {
@@ -138,34 +153,25 @@ describe("raft node - failover", () => {
 
   it("a wiped node part-way through catching up ignores a candidate whose log is longer than what it holds yet", async () => {
     // One entry per Append, one Append in flight: the wiped node catches up slowly.
-    cluster = await TestCluster.start(["n1", "n2", "n3"], { raft: { appendBytesMax: 1, inflightAppendsMax: 1 } });
-    const leader = await cluster.waitForLeader();
-    const [stale, wiped] = cluster.ids.filter((id) => id !== leader.id) as [string, string];
-    await proposeAll(leader, 0, 60, 10);
-    await cluster.waitApplied(leader.status().commit);
-    await cluster.stopNode(stale, "stop");
-    const staleLast = leader.status().lastIndex;
-    const committed = Math.max(...(await proposeAll(leader, 60, 100, 10)));
-    await cluster.waitApplied(committed);
-    await cluster.stopNode(wiped, "kill");
-    await removeDir(cluster.dirs.get(wiped)!);
+    const { started, leader, stale, wiped, staleLast, committed } =
+      await wipeAfterCommitWithoutStale({ raft: { appendBytesMax: 1, inflightAppendsMax: 1 } }, 60, 100);
 
     const { logger, records } = capturingLogger();
-    const partial = await cluster.open(wiped, logger);
+    const partial = await started.open(wiped, logger);
     await waitFor(() => partial.status().lastIndex >= 5, "first entries");
-    await cluster.stopNode(leader.id, "kill");
+    await started.stopNode(leader.id, "kill");
     // The stale node's log is longer than the wiped node's: the log check alone would grant it.
     expect(partial.status().lastIndex).toBeLessThan(staleLast);
     expect(partial.status().repairing).toBe(true);
-    await cluster.open(stale);
+    await started.open(stale);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain(Role.Leader);
+    expect(started.running().map((id) => started.node(id).status().role)).not.toContain(Role.Leader);
     expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === stale)).toBe(true);
 
-    await cluster.open(leader.id);
-    await cluster.waitForLeader();
-    await cluster.waitApplied(committed);
-    for (const id of cluster.ids) expect(cluster.sm(id).values).toHaveLength(160);
-    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+    await started.open(leader.id);
+    await started.waitForLeader();
+    await started.waitApplied(committed);
+    for (const id of started.ids) expect(started.sm(id).values).toHaveLength(160);
+    expect(new Set(started.ids.map((id) => started.sm(id).hash)).size).toBe(1);
   });
 });

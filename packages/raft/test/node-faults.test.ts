@@ -1,10 +1,10 @@
 /**
  * Seeded faults over the in-memory transport: five nodes while proposals go to leaders and
  * followers alike, one-way link cuts, leaders cut off from everyone, heals, kills and graceful
- * stops, some of them with the data directory wiped, with snapshots taken often. Afterwards every replica holds the same log, every
- * acknowledged value is in it exactly once, and no value whose proposal was refused
- * (NotLeaderError, ProposalDroppedError) is in it at all. Timers are real, so a seed draws the
- * same faults but not the same interleaving.
+ * stops, some of them with the data directory wiped, with snapshots taken often. Afterwards every
+ * replica holds the same log, every acknowledged value is in it exactly once, and no value whose
+ * proposal was refused (NotLeaderError, ProposalDroppedError) is in it at all. Timers are real, so
+ * a seed draws the same faults but not the same interleaving.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { MemoryNetwork, Role, SeededPrng, type NodeId, type RaftNode } from "../src/internal";
@@ -24,8 +24,6 @@ const NODES_UP_MIN = 3;
  * elect an empty leader, a loss no rule can mend.
  */
 const EMPTY_NODES_MAX = 2;
-/** WIPE_WAIT_MS_MAX: how long a drawn wipe waits for running nodes to finish catching up. */
-const WIPE_WAIT_MS_MAX = 2_000;
 /** Outcomes that say the value never entered the log; any other rejection leaves it unknown. */
 const REFUSED = new Set(["NotLeaderError", "ProposalDroppedError"]);
 const UNKNOWN = new Set(["LeadershipLostError", "NodeStoppedError"]);
@@ -102,12 +100,7 @@ describe("raft node - seeded faults over the in-memory transport", () => {
         if (!cluster.nodes.has(id)) await cluster.open(id);
         else if (cluster.nodes.size > NODES_UP_MIN) {
           await cluster.stopNode(id, prng.nextInt(2) === 0 ? "kill" : "stop");
-          if (prng.nextInt(4) !== 0) {
-            // Running nodes still catching up get a moment, so the seed rather than timing decides.
-            const deadline = Date.now() + WIPE_WAIT_MS_MAX;
-            while (othersEmpty(id) >= EMPTY_NODES_MAX && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-            if (othersEmpty(id) < EMPTY_NODES_MAX) await wipe(id);
-          }
+          if (prng.nextInt(4) !== 0 && othersEmpty(id) < EMPTY_NODES_MAX) await wipe(id);
         }
       } else if (action === 4) {
         // Cut off a node that believes it leads: it keeps taking proposals it cannot commit.

@@ -224,7 +224,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       return;
     }
     const msg = envelope.msg;
-    const joinTarget = joinRepairTarget(msg, this.core.lastIndex, this.storage.repairTarget);
+    const lastIndex = this.core.lastIndex;
+    const joinTarget = joinRepairTarget(msg, lastIndex, this.storage.repairTarget);
     if (joinTarget > 0) {
       this.storage.raiseRepairTarget(joinTarget);
       this.logger.warn({ from, repairTargetIndex: joinTarget },
@@ -234,7 +235,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
       return;
     }
-    if (refusedWhileBlank(msg, this.core.lastIndex)) {
+    if (refusedWhileBlank(msg, lastIndex)) {
       this.logger.debug({ from, type: msg.type }, "raft node: empty log; vote request from a candidate with entries ignored");
       return;
     }
