@@ -87,4 +87,13 @@ describe("transport - append entries blob", () => {
     const heartbeat = { k: FrameKind.Raft, msg: { type: MessageType.Heartbeat, from: "n1", to: "n2", term: 7, commit: 39 } };
     expect(encodeEnvelopeFrame(heartbeat)).toEqual([encodeFrame(heartbeat)]);
   });
+
+  it("term probes and reports pass the wire check as they are; a report without a whole commit index is refused", () => {
+    const probe = { k: FrameKind.Raft, msg: { type: MessageType.TermProbe, from: "n3", to: "n1", term: 0 } };
+    const report = { k: FrameKind.Raft, msg: { type: MessageType.TermReport, from: "n1", to: "n3", term: 5, commit: 12 } };
+    expect(parseEnvelope(wireBody(probe))).toEqual(probe);
+    expect(parseEnvelope(wireBody(report))).toEqual(report);
+    expect(parseEnvelope({ k: FrameKind.Raft, msg: { ...report.msg, commit: undefined } })).toBe("termReport.commit invalid");
+    expect(parseEnvelope({ k: FrameKind.Raft, msg: { ...report.msg, commit: 1.5 } })).toBe("termReport.commit invalid");
+  });
 });

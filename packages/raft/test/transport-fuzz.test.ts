@@ -30,6 +30,7 @@ const validFrames = [
   encodeFrame({ k: FrameKind.Raft, msg: heartbeat("n3", "n1", 4) }),
   encodeFrame(wireBody({ k: FrameKind.Raft, msg: { type: MessageType.Append, from: "n3", to: "n1", term: 2, prevIndex: 3, prevTerm: 1, commit: 3, entries: [{ index: 4, term: 2, kind: 0, data: Uint8Array.of(1, 2, 3) }, { index: 5, term: 2, kind: 1, data: new Uint8Array(0) }] } })),
   encodeFrame({ k: FrameKind.Raft, msg: { type: "appendResponse", from: "n3", to: "n1", term: 2, reject: true, index: 5, rejectHint: { index: 2, term: 1 } } }),
+  encodeFrame({ k: FrameKind.Raft, msg: { type: MessageType.TermReport, from: "n3", to: "n1", term: 2, commit: 5 } }),
   encodeFrame({ k: FrameKind.SnapshotChunk, msg: { type: "snapshot", from: "n3", to: "n1", term: 2, meta: { index: 9, term: 2, peers: ["n1", "n2", "n3"] } }, seq: 0, data: Uint8Array.of(7), last: true }),
 ];
 

@@ -35,9 +35,11 @@ export function formatMessage(m: Message): string {
       return `${head} reject index=${m.index} hint=${hint}${m.logLoss === true ? " logLoss" : ""}`;
     }
     case MessageType.Heartbeat:
+    case MessageType.TermReport:
       return `${head} commit=${m.commit}`;
     case MessageType.HeartbeatResponse:
     case MessageType.TimeoutNow:
+    case MessageType.TermProbe:
       return head;
     case MessageType.Snapshot:
       return `${head} snapshot=${m.meta.index}/${m.meta.term}`;

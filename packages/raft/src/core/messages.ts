@@ -18,6 +18,8 @@ export const MessageType = {
   HeartbeatResponse: "heartbeatResponse",
   Snapshot: "snapshot",
   TimeoutNow: "timeoutNow",
+  TermProbe: "termProbe",
+  TermReport: "termReport",
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -97,6 +99,21 @@ export interface TimeoutNowMessage extends MessageBase {
   readonly type: typeof MessageType.TimeoutNow;
 }
 
+/**
+ * TermProbe asks a peer for its term and commit index. A node sends it while repairing: a lost
+ * data directory also lost the votes it cast and the entries it acknowledged. It changes nothing
+ * at the receiver, whatever the terms.
+ */
+export interface TermProbeMessage extends MessageBase {
+  readonly type: typeof MessageType.TermProbe;
+}
+
+/** TermReport answers a TermProbe with the sender's term (in `term`) and commit index. */
+export interface TermReportMessage extends MessageBase {
+  readonly type: typeof MessageType.TermReport;
+  readonly commit: LogIndex;
+}
+
 /** Message is any message between Raft nodes. */
 export type Message =
   | VoteRequest
@@ -106,4 +123,6 @@ export type Message =
   | HeartbeatMessage
   | HeartbeatResponse
   | SnapshotMessage
-  | TimeoutNowMessage;
+  | TimeoutNowMessage
+  | TermProbeMessage
+  | TermReportMessage;

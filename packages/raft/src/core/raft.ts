@@ -18,6 +18,7 @@ import { abortTransfer, becomeFollower } from "./roles";
 import { compact, reportSnapshot } from "./snapshot";
 import { RaftState, Role, type RaftRestore, type Ready } from "./state";
 import { step } from "./step";
+import { probeTerms, spendVote } from "./probe";
 import { transferLeadership } from "./transfer";
 import type { LogIndex, NodeId, SnapshotMeta, Term } from "./types";
 
@@ -99,6 +100,18 @@ export class RaftCore {
   /** transferLeadership hands leadership to `target` once it is caught up. */
   transferLeadership(target: NodeId): void {
     transferLeadership(this.s, target);
+    this.checkInvariants();
+  }
+
+  /** probeTerms asks each of `peers` for its term and commit index (see probe.ts). */
+  probeTerms(peers: readonly NodeId[]): void {
+    probeTerms(this.s, peers);
+    this.checkInvariants();
+  }
+
+  /** spendVote counts the vote in the current term as cast, if none was (see probe.ts). */
+  spendVote(): void {
+    spendVote(this.s);
     this.checkInvariants();
   }
 

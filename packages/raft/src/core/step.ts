@@ -5,6 +5,7 @@ import { assert, assertNever, fail } from "../assert";
 import { hup, onVoteRequest, onVoteResponse } from "./election";
 import { FollowerReason, TraceEventKind } from "./events";
 import { MessageType, type Message } from "./messages";
+import { onTermProbe } from "./probe";
 import { onAppend, onAppendResponse, onHeartbeat, onHeartbeatResponse } from "./replication";
 import { becomeFollower, ElectionTimer } from "./roles";
 import { onSnapshot } from "./snapshot";
@@ -14,6 +15,10 @@ import { Role, type RaftState } from "./state";
 export function step(s: RaftState, m: Message): void {
   if (m.to !== s.id) fail(`message for ${m.to} delivered to ${s.id}`);
   if (!s.peers.includes(m.from) || m.from === s.id) fail(`message from non-peer ${m.from}`);
+  if (m.type === MessageType.TermProbe) {
+    onTermProbe(s, m);
+    return;
+  }
   if (m.term > s.term) {
     if (!onHigherTerm(s, m)) return;
   } else if (m.term < s.term) {
@@ -102,6 +107,11 @@ function dispatch(s: RaftState, m: Message): void {
       return;
     case MessageType.TimeoutNow:
       if (s.role === Role.Follower) hup(s, true);
+      return;
+    case MessageType.TermProbe:
+      fail("a term probe is answered before the term checks");
+    case MessageType.TermReport:
+      // A newer term in it was adopted above; the driver counts the report.
       return;
     default:
       assertNever(m);

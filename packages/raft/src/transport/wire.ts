@@ -148,6 +148,8 @@ const NUMERIC_FIELDS: Record<MessageType, readonly string[]> = {
   [MessageType.HeartbeatResponse]: [],
   [MessageType.Snapshot]: [],
   [MessageType.TimeoutNow]: [],
+  [MessageType.TermProbe]: [],
+  [MessageType.TermReport]: ["commit"],
 };
 const BOOLEAN_FIELDS: Partial<Record<MessageType, readonly string[]>> = {
   [MessageType.PreVote]: ["transfer"],
