@@ -58,6 +58,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private wake: (() => void) | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private last: LeaderChange = { leader: null, term: 0, role: Role.Follower };
+  /** termReported: peers that answered a term probe since this process started (see probe.ts). */
+  private readonly termReported = new Set<NodeId>();
+  /** awaitingReportsLogged: the wait for missing term reports was logged in this repair. */
+  private awaitingReportsLogged = false;
 
   private constructor(
     private readonly opts: RaftNodeOptions,
@@ -211,10 +215,19 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private onTick(): void {
-    // In repair mode the node must not campaign: its election clock stays still.
-    if (this.storage.repairTarget > 0) return;
-    this.core.tick();
+    // In repair mode the node must not campaign: its election clock stays still. It asks the
+    // peers that have not answered yet for their term and commit.
+    if (this.storage.repairTarget > 0) {
+      const unreported = this.peers().filter((peer) => !this.termReported.has(peer));
+      if (unreported.length > 0) this.core.probeTerms(unreported);
+    } else {
+      this.core.tick();
+    }
     this.notify();
+  }
+
+  private peers(): NodeId[] {
+    return this.opts.members.filter((member) => member !== this.id);
   }
 
   private onEnvelope(from: NodeId, envelope: Envelope): void {
@@ -231,6 +244,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.logger.warn({ from, repairTargetIndex: joinTarget },
         "raft node: empty log joining a cluster with committed entries; repairing before it votes");
     }
+    if (msg.type === MessageType.TermReport) this.onTermReport(from, msg.commit);
     if (this.storage.repairTarget > 0 && refusedWhileRepairing(msg)) {
       this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
       return;
@@ -241,6 +255,21 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     this.core.step(msg);
     this.notify();
+  }
+
+  /**
+   * onTermReport counts a peer's answer to a term probe (the core adopts a newer term in it). While
+   * repairing, a commit above the repair target raises the target: entries this node acknowledged
+   * before losing its directory may have been committed by a leader other than the one that
+   * reached it first, and up to that leader's commit.
+   */
+  private onTermReport(from: NodeId, commit: LogIndex): void {
+    this.termReported.add(from);
+    const target = this.storage.repairTarget;
+    if (target === 0 || commit <= target) return;
+    this.storage.raiseRepairTarget(commit);
+    this.logger.warn({ from, repairTargetIndex: commit, previousTargetIndex: target },
+      "raft node: a peer reported a higher commit; repair target raised");
   }
 
   private stepSnapshot(msg: SnapshotMessage): void {
@@ -333,10 +362,29 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.emit("leaderChange", now);
     }
     const target = this.storage.repairTarget;
-    if (target > 0 && core.commitIndex >= target && core.lastIndex >= target) {
-      this.logger.warn({ commit: core.commitIndex, target }, "raft node: repair complete; voting again");
-      this.storage.endRepair();
-    }
+    if (target > 0 && core.commitIndex >= target && core.lastIndex >= target) this.maybeEndRepair(target);
     this.snapshots.maybeTake(this.applied, this.appliedTerm);
+  }
+
+  /**
+   * maybeEndRepair ends a repair whose log reached its target once every peer has reported its
+   * term since this process started. The node's term is then at least that of any vote it may
+   * have cast and lost with its directory, and it counts its vote in that term as cast: the core
+   * writes the spent vote in the same hard state as the ended repair (a restart before that
+   * write repairs again).
+   */
+  private maybeEndRepair(target: LogIndex): void {
+    const unreported = this.peers().filter((peer) => !this.termReported.has(peer));
+    if (unreported.length > 0) {
+      if (!this.awaitingReportsLogged) {
+        this.awaitingReportsLogged = true;
+        this.logger.warn({ target, unreported }, "raft node: log repaired; waiting for every peer's term before voting");
+      }
+      return;
+    }
+    this.core.spendVote();
+    this.storage.endRepair();
+    this.awaitingReportsLogged = false;
+    this.logger.warn({ commit: this.core.commitIndex, target, term: this.core.term }, "raft node: repair complete; voting again");
   }
 }

@@ -21,7 +21,11 @@ export interface PeerStatus {
 /** NodeStatus is RaftStatus plus the driver's view (applied index, repair mode, per-peer lag). */
 export interface NodeStatus extends Omit<RaftStatus, "progress"> {
   readonly peers: Readonly<Record<NodeId, PeerStatus>>;
-  /** repairing: storage corruption was found (now or before a restart); the node neither votes nor campaigns yet. */
+  /**
+   * repairing: storage corruption was found (now or before a restart), or an empty log joined a
+   * cluster with committed entries; the node neither votes nor campaigns until its log holds the
+   * repair target and every peer has reported its term since the node started.
+   */
   readonly repairing: boolean;
   readonly snapshotIndex: LogIndex;
   /** syncs counts fsynced storage batches since open; far fewer than entries under load (group commit). */

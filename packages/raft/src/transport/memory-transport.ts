@@ -12,6 +12,7 @@ import type { Envelope } from "./wire";
 export class MemoryNetwork {
   private readonly handlers = new Map<NodeId, TransportHandler>();
   private readonly cut = new Set<string>();
+  private lossy: ((from: NodeId, to: NodeId, envelope: Envelope) => boolean) | null = null;
 
   /** transport returns the Transport endpoint of node `id`. */
   transport(id: NodeId): Transport {
@@ -34,9 +35,18 @@ export class MemoryNetwork {
     for (const other of members) if (other !== id) this.partition(id, other);
   }
 
-  /** heal restores every link. */
+  /**
+   * loseWhere loses in flight every envelope `lost` picks (null: none), as a network that drops
+   * some packets: the sender is not told. It replaces the previous choice.
+   */
+  loseWhere(lost: ((from: NodeId, to: NodeId, envelope: Envelope) => boolean) | null): void {
+    this.lossy = lost;
+  }
+
+  /** heal restores every link and loses nothing more. */
   heal(): void {
     this.cut.clear();
+    this.lossy = null;
   }
 
   /** attach registers a started endpoint (internal to MemoryTransport). */
@@ -48,6 +58,7 @@ export class MemoryNetwork {
   /** deliver sends one envelope; false when the link is cut or nobody listens. */
   deliver(from: NodeId, to: NodeId, envelope: Envelope): boolean {
     if (this.cut.has(`${from}>${to}`) || !this.handlers.has(to)) return false;
+    if (this.lossy?.(from, to, envelope) === true) return true;
     setImmediate(() => {
       const handler = this.handlers.get(to);
       if (handler !== undefined && !this.cut.has(`${from}>${to}`)) handler.onEnvelope(from, envelope);
