@@ -11,6 +11,7 @@ import { validateRaftConfig, type RaftConfig } from "./config";
 import { hup, tickElection } from "./election";
 import { FollowerReason, TransferAbortReason } from "./events";
 import type { Message } from "./messages";
+import { probeTerms, spendVote } from "./probe";
 import { propose, type ProposeOptions, type ProposeResult } from "./propose";
 import { advance, hasReady, ready } from "./ready";
 import { broadcastHeartbeat } from "./replication";
@@ -18,7 +19,6 @@ import { abortTransfer, becomeFollower } from "./roles";
 import { compact, reportSnapshot } from "./snapshot";
 import { RaftState, Role, type RaftRestore, type Ready } from "./state";
 import { step } from "./step";
-import { probeTerms, spendVote } from "./probe";
 import { transferLeadership } from "./transfer";
 import type { LogIndex, NodeId, SnapshotMeta, Term } from "./types";
 

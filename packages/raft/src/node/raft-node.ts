@@ -218,7 +218,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     // In repair mode the node must not campaign: its election clock stays still. It asks the
     // peers that have not answered yet for their term and commit.
     if (this.storage.repairTarget > 0) {
-      const unreported = this.peers().filter((peer) => !this.termReported.has(peer));
+      const unreported = this.unreportedPeers();
       if (unreported.length > 0) this.core.probeTerms(unreported);
     } else {
       this.core.tick();
@@ -226,8 +226,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.notify();
   }
 
-  private peers(): NodeId[] {
-    return this.opts.members.filter((member) => member !== this.id);
+  /** unreportedPeers: the peers that have not answered a term probe since this process started. */
+  private unreportedPeers(): NodeId[] {
+    return this.opts.members.filter((member) => member !== this.id && !this.termReported.has(member));
   }
 
   private onEnvelope(from: NodeId, envelope: Envelope): void {
@@ -374,7 +375,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * write repairs again).
    */
   private maybeEndRepair(target: LogIndex): void {
-    const unreported = this.peers().filter((peer) => !this.termReported.has(peer));
+    const unreported = this.unreportedPeers();
     if (unreported.length > 0) {
       if (!this.awaitingReportsLogged) {
         this.awaitingReportsLogged = true;
