@@ -94,6 +94,21 @@ describe("storage codec - hard state", () => {
     body.copy(sealed, 4);
     expect(decodeHardState(0, sealed)).toBe("hard state repair target not an integer");
   });
+
+  it("a rejoin is stored as a flag beside its repair target, and a flag without a target or not true is a corrupt record", () => {
+    const state = { term: 5, vote: null, commit: 0 };
+    const [rejoin] = encodeHardStates(state, 9, true);
+    expect(packr.unpack(Buffer.from(rejoin.subarray(4)))).toEqual({ term: 5, vote: null, commit: 0, repair: 9, rejoin: true });
+    expect(decodeHardState(0, rejoin)).toEqual({ ...state, repairTarget: 9, rejoin: true });
+    expect(packr.unpack(Buffer.from(encodeHardStates(state, 0, true)[0].subarray(4)))).toEqual(state);
+    for (const fields of [{ repair: 0, rejoin: true }, { repair: 9, rejoin: "yes" }]) {
+      const body = packr.pack({ ...state, ...fields });
+      const sealed = Buffer.alloc(4 + body.length);
+      sealed.writeUInt32BE(crc32c(body, crc32c(Buffer.from(hardKey(0)))), 0);
+      body.copy(sealed, 4);
+      expect(decodeHardState(0, sealed)).toBe("hard state rejoin flag invalid");
+    }
+  });
 });
 
 describe("storage codec - key order", () => {

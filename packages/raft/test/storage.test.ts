@@ -340,6 +340,24 @@ describe("storage - checksums", () => {
     await storage.close();
   });
 
+  it("a rejoin is stored with its repair target, kept by later raises, and cleared with the repair", async () => {
+    const dir = await freshDir();
+    const s = await RaftStorage.open(dir);
+    await s.load();
+    s.raiseRepairTarget(12, true);
+    s.raiseRepairTarget(20);
+    await s.persist({ ...none, entries: [], hardState: { term: 3, vote: null, commit: 0 } });
+    await s.close(false);
+    const reopened = await reopen(dir);
+    expect({ target: reopened.storage.repairTarget, rejoining: reopened.storage.rejoining }).toEqual({ target: 20, rejoining: true });
+    reopened.storage.endRepair();
+    await reopened.storage.persist({ ...none, entries: [], hardState: { term: 4, vote: "n2", commit: 0 } });
+    await reopened.storage.close(false);
+    const { storage } = await reopen(dir);
+    expect({ target: storage.repairTarget, rejoining: storage.rejoining }).toEqual({ target: 0, rejoining: false });
+    await storage.close();
+  });
+
   it("discarding snapshot and log stores the repair target with the discard", async () => {
     const dir = await freshDir();
     const s = await RaftStorage.open(dir);

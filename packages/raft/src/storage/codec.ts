@@ -175,19 +175,22 @@ const HARD_KEYS = [hardKey(0), hardKey(1)] as const;
 
 /**
  * StoredHardState is the hard state as stored: the core's term, vote and commit, and the node's
- * repair target (0 unless a load found records it had to drop; see RaftStorage.repairTarget).
+ * repair target (0 unless a load found records it had to drop or an empty log joined a cluster;
+ * see RaftStorage.repairTarget), with `rejoin` when the repair began from an empty log.
  */
 export interface StoredHardState extends HardState {
   readonly repairTarget: LogIndex;
+  readonly rejoin?: true;
 }
 
 /**
  * encodeHardStates seals both copies of the hard state from one encoding (a batch writes both).
  * The repair target is stored only while there is one, so the common record stays as small.
  */
-export function encodeHardStates(state: HardState, repairTarget: LogIndex): readonly [Uint8Array, Uint8Array] {
+export function encodeHardStates(state: HardState, repairTarget: LogIndex, rejoin = false): readonly [Uint8Array, Uint8Array] {
   const fields = { term: state.term, vote: state.vote, commit: state.commit };
-  const body = packr.pack(repairTarget > 0 ? { ...fields, repair: repairTarget } : fields);
+  const repair = rejoin ? { repair: repairTarget, rejoin: true } : { repair: repairTarget };
+  const body = packr.pack(repairTarget > 0 ? { ...fields, ...repair } : fields);
   return [seal(HARD_KEYS[0], body), seal(HARD_KEYS[1], body)];
 }
 
@@ -197,11 +200,12 @@ export function decodeHardState(copy: 0 | 1, value: Uint8Array): StoredHardState
   if (typeof body === "string") return body;
   const decoded = unpackRecord(body);
   if (typeof decoded === "string") return decoded;
-  const { term, vote, commit, repair = 0 } = decoded;
+  const { term, vote, commit, repair = 0, rejoin = false } = decoded;
   if (!isIndex(term) || !isIndex(commit)) return "hard state term/commit not integers";
   if (vote !== null && typeof vote !== "string") return "hard state vote not a node id";
   if (!isIndex(repair)) return "hard state repair target not an integer";
-  return { term, vote, commit, repairTarget: repair };
+  if (rejoin !== false && (rejoin !== true || repair === 0)) return "hard state rejoin flag invalid";
+  return rejoin ? { term, vote, commit, repairTarget: repair, rejoin } : { term, vote, commit, repairTarget: repair };
 }
 
 /** StoredSnapshot is the snapshot meta plus where its data chunks live. */

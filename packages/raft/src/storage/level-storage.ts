@@ -75,6 +75,8 @@ export class RaftStorage {
   private unwrittenHardState: HardState | null = null;
   /** storedRepairTarget: see `repairTarget`; written with every hard state while it is above 0. */
   private storedRepairTarget: LogIndex = 0;
+  /** storedRejoin: see `rejoining`; written with the repair target. */
+  private storedRejoin = false;
   /** repairTargetRaised: raiseRepairTarget ran and the next persist must write the hard state (synced). */
   private repairTargetRaised = false;
   /** lastHardState: the newest hard state loaded or handed to persist, written or not. */
@@ -159,12 +161,22 @@ export class RaftStorage {
   }
 
   /**
-   * raiseRepairTarget raises the repair target to `target` (a leader's commit index), in effect at
-   * once and stored, synced, by the next `persist` even if that has nothing else to write.
+   * rejoining: the repair began from an empty log (a wiped or lost directory), so the node may
+   * also have forgotten its term and vote (see node/repair-gate.ts). Cleared with the repair.
    */
-  raiseRepairTarget(target: LogIndex): void {
-    if (target <= this.storedRepairTarget) return;
-    this.storedRepairTarget = target;
+  get rejoining(): boolean {
+    return this.storedRejoin;
+  }
+
+  /**
+   * raiseRepairTarget raises the repair target to `target` (a leader's commit index), and marks
+   * the repair a rejoin when told; in effect at once and stored, synced, by the next `persist`
+   * even if that has nothing else to write.
+   */
+  raiseRepairTarget(target: LogIndex, rejoin = false): void {
+    if (target <= this.storedRepairTarget && (!rejoin || this.storedRejoin)) return;
+    this.storedRepairTarget = Math.max(target, this.storedRepairTarget);
+    if (rejoin) this.storedRejoin = true;
     this.repairTargetRaised = true;
     // A fresh object: a persist already under way clears only the hard state it wrote.
     this.unwrittenHardState = { ...(this.unwrittenHardState ?? this.lastHardState) };
@@ -176,6 +188,7 @@ export class RaftStorage {
    */
   endRepair(): void {
     this.storedRepairTarget = 0;
+    this.storedRejoin = false;
   }
 
   /**
@@ -234,6 +247,7 @@ export class RaftStorage {
     const best = copies.sort((a, b) => b.term - a.term || b.commit - a.commit)[0];
     if (best !== undefined) {
       this.storedRepairTarget = best.repairTarget;
+      this.storedRejoin = best.rejoin === true;
       return { term: best.term, vote: best.vote, commit: best.commit };
     }
     if (corruptions.length === 2) {
@@ -329,7 +343,7 @@ export class RaftStorage {
   }
 
   private hardStateOps(ops: Op[], hard: HardState): void {
-    const [first, second] = encodeHardStates(hard, this.storedRepairTarget);
+    const [first, second] = encodeHardStates(hard, this.storedRepairTarget, this.storedRejoin);
     ops.push({ type: "put", key: hardKey(0), value: first });
     ops.push({ type: "put", key: hardKey(1), value: second });
   }
