@@ -5,3 +5,4 @@ export {
   decodeSegment, WAL_LOSS_KEY,
 } from "./storage/codec";
 export { walLossReports } from "./storage/leveldb-damage";
+export { MemoryRepairTargetStore, RepairGate, type RepairEvents, type RepairTargetStore, type RefusalReason } from "./node/repair-gate";

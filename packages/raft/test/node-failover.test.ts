@@ -1,9 +1,9 @@
 /** Node tests: a leader crash (no graceful close) and a follower catching up through a snapshot. */
 import { readdir } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { LeadershipLostError, Role, type NodeId, type RaftNode } from "../src/internal";
+import { LeadershipLostError, MemoryNetwork, Role, type NodeId } from "../src/internal";
 import { capturingLogger, removeDir } from "./helpers";
-import { TestCluster, proposeAll, type ClusterOptions } from "./node-cluster";
+import { TestCluster, proposeAll } from "./node-cluster";
 import { waitFor } from "./transport-helpers";
 
 let cluster: TestCluster | null = null;
@@ -11,31 +11,6 @@ afterEach(async () => {
   await cluster?.destroy();
   cluster = null;
 });
-
-/**
- * wipeAfterCommitWithoutStale starts three nodes, commits `before` proposals everywhere, stops one
- * follower (the stale one), commits `after` more with the leader and the other follower, then
- * kills that follower and wipes its directory. It returns the stale node's last index and the
- * last index committed without it.
- */
-async function wipeAfterCommitWithoutStale(options: ClusterOptions, before: number, after: number): Promise<{
-  started: TestCluster; leader: RaftNode; stale: NodeId; wiped: NodeId; staleLast: number; committed: number;
-}> {
-  const started = await TestCluster.start(["n1", "n2", "n3"], options);
-  cluster = started;
-  const leader = await started.waitForLeader();
-  const [stale, wiped] = started.ids.filter((id) => id !== leader.id) as [NodeId, NodeId];
-  await proposeAll(leader, 0, before, 10);
-  await started.waitApplied(leader.status().commit);
-  await started.stopNode(stale, "stop");
-  const staleLast = leader.status().lastIndex;
-  // Committed by the leader and the node about to be wiped; the stale node never saw them.
-  const committed = Math.max(...(await proposeAll(leader, before, after, 10)));
-  await started.waitApplied(committed);
-  await started.stopNode(wiped, "kill");
-  await removeDir(started.dirs.get(wiped)!);
-  return { started, leader, stale, wiped, staleLast, committed };
-}
 
 describe("raft node - failover", () => {
   it("a killed leader is replaced and nothing acknowledged is lost", async () => {
@@ -113,7 +88,18 @@ describe("raft node - failover", () => {
   });
 
   it("a wiped node ignores candidates with entries, so it cannot help elect one lacking what it helped commit", async () => {
-    const { started, leader, stale, wiped, committed } = await wipeAfterCommitWithoutStale({}, 50, 100);
+    const started = await TestCluster.start(["n1", "n2", "n3"]);
+    cluster = started;
+    const leader = await started.waitForLeader();
+    const [stale, wiped] = started.ids.filter((id) => id !== leader.id) as [NodeId, NodeId];
+    await proposeAll(leader, 0, 50, 10);
+    await started.waitApplied(leader.status().commit);
+    await started.stopNode(stale, "stop");
+    // Committed by the leader and the node about to be wiped; the stale node never saw them.
+    const committed = Math.max(...(await proposeAll(leader, 50, 100, 10)));
+    await started.waitApplied(committed);
+    await started.stopNode(wiped, "kill");
+    await removeDir(started.dirs.get(wiped)!);
     await started.stopNode(leader.id, "kill");
 
     const { logger, records } = capturingLogger();
@@ -152,26 +138,37 @@ describe("raft node - failover", () => {
   });
 
   it("a wiped node part-way through catching up ignores a candidate whose log is longer than what it holds yet", async () => {
-    // One entry per Append, one Append in flight: the wiped node catches up slowly.
-    const { started, leader, stale, wiped, staleLast, committed } =
-      await wipeAfterCommitWithoutStale({ raft: { appendBytesMax: 1, inflightAppendsMax: 1 } }, 60, 100);
+    // One entry per Append, one Append in flight: the wiped node catches up slowly. The stale node
+    // is cut off from the leader only, so the wiped node hears every peer's term and follows.
+    const network = new MemoryNetwork();
+    cluster = await TestCluster.start(["n1", "n2", "n3"], { raft: { appendBytesMax: 1, inflightAppendsMax: 1 } }, network);
+    const leader = await cluster.waitForLeader();
+    const [stale, wiped] = cluster.ids.filter((id) => id !== leader.id) as [NodeId, NodeId];
+    await proposeAll(leader, 0, 60, 10);
+    await cluster.waitApplied(leader.status().commit);
+    network.partition(stale, leader.id);
+    const staleLast = leader.status().lastIndex;
+    const committed = Math.max(...(await proposeAll(leader, 60, 100, 10)));
+    await waitFor(() => cluster!.node(wiped).status().applied >= committed, "the other follower holds them");
+    await cluster.stopNode(wiped, "kill");
+    await removeDir(cluster.dirs.get(wiped)!);
 
     const { logger, records } = capturingLogger();
-    const partial = await started.open(wiped, logger);
+    const partial = await cluster.open(wiped, logger);
     await waitFor(() => partial.status().lastIndex >= 5, "first entries");
-    await started.stopNode(leader.id, "kill");
+    await cluster.stopNode(leader.id, "kill");
     // The stale node's log is longer than the wiped node's: the log check alone would grant it.
     expect(partial.status().lastIndex).toBeLessThan(staleLast);
     expect(partial.status().repairing).toBe(true);
-    await started.open(stale);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(started.running().map((id) => started.node(id).status().role)).not.toContain(Role.Leader);
+    expect(cluster.running().map((id) => cluster!.node(id).status().role)).not.toContain(Role.Leader);
     expect(records.some((r) => r.msg === "raft node: repairing; vote request ignored" && r.from === stale)).toBe(true);
 
-    await started.open(leader.id);
-    await started.waitForLeader();
-    await started.waitApplied(committed);
-    for (const id of started.ids) expect(started.sm(id).values).toHaveLength(160);
-    expect(new Set(started.ids.map((id) => started.sm(id).hash)).size).toBe(1);
+    network.heal();
+    await cluster.open(leader.id);
+    await cluster.waitForLeader();
+    await cluster.waitApplied(committed);
+    for (const id of cluster.ids) expect(cluster.sm(id).values).toHaveLength(160);
+    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Term probes and the spent vote: what a node that lost its data directory needs before it may
- * vote again. Its vote in some term T went with the directory, and a node that granted it once
- * must not grant another in T. The candidate it voted for had already moved to T, so once every
- * peer has reported its term after the loss, this node's term is at least T: it then counts its
- * vote in its current term as cast (spendVote) and votes only in later terms.
+ * follow a leader or vote again. Its term went with the directory, and with it a vote it may have
+ * granted in some term T: following a leader of an older term, it could help commit what the
+ * leader it elected lacks; voting again in T, it could elect a second leader there. Whoever gave
+ * it its term, or received its vote, reports at least that term, so once every peer has reported
+ * after the loss this node's term is high enough: it then counts its vote in its current term as
+ * cast (spendVote) and votes only in later terms. node/repair-gate.ts applies this.
  */
 import { MessageType, type TermProbeMessage } from "./messages";
 import type { RaftState } from "./state";

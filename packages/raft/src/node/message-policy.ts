@@ -1,7 +1,8 @@
 /**
  * Message policies of the node driver: small pure decisions about which messages to send early,
- * and which to refuse while repairing or while the log is empty. (Repairing a follower that lost
- * acknowledged entries is the core's job: see onHeartbeat and onAppendRejected.)
+ * and which to refuse while repairing or while the log is empty (repair-gate.ts combines them).
+ * (Repairing a follower that lost acknowledged entries is the core's job: see onHeartbeat and
+ * onAppendRejected.)
  */
 import { MessageType, type Message } from "../core/messages";
 import type { LogIndex } from "../core/types";
@@ -34,12 +35,21 @@ export function refusedWhileBlank(msg: Message, lastIndex: LogIndex): boolean {
 }
 
 /**
- * joinRepairTarget: the repair target an empty log takes from a leader's Append, or 0. An empty
- * log may be a wiped one that acknowledged entries up to that commit; until it holds them again
- * it must not vote with a log that lacks them (refusedWhileBlank covers the time before this
- * first Append, repair mode the time after it).
+ * joinRepairTarget: the repair target an empty log takes from a leader's message, or 0. An empty
+ * log may be a wiped one that acknowledged entries up to the leader's commit; until it holds them
+ * again it must not vote with a log that lacks them (refusedWhileBlank covers the time before
+ * this first message, repair mode the time after it). An Append carries the leader's commit, a
+ * heartbeat the commit up to what the leader believes this node holds (above 0 only if it once
+ * held entries), a snapshot the index it covers.
  */
 export function joinRepairTarget(msg: Message, lastIndex: LogIndex, repairTarget: LogIndex): LogIndex {
-  if (msg.type !== MessageType.Append || lastIndex !== 0 || repairTarget !== 0) return 0;
-  return msg.commit;
+  if (lastIndex !== 0 || repairTarget !== 0) return 0;
+  if (msg.type === MessageType.Append || msg.type === MessageType.Heartbeat) return msg.commit;
+  if (msg.type === MessageType.Snapshot) return msg.meta.index;
+  return 0;
+}
+
+/** followsLeader: the messages by which a node follows a leader (and acknowledges its entries). */
+export function followsLeader(msg: Message): boolean {
+  return msg.type === MessageType.Append || msg.type === MessageType.Heartbeat || msg.type === MessageType.Snapshot;
 }

@@ -28,15 +28,22 @@ import { FrameKind, type Envelope } from "../transport/wire";
 import { LeadershipLostError, NodeStoppedError } from "./errors";
 import { TICK_INTERVAL_MS_DEFAULT } from "./limits";
 import { LocalSnapshots } from "./local-snapshots";
-import { isLeaderReplication, joinRepairTarget, refusedWhileBlank, refusedWhileRepairing } from "./message-policy";
+import { isLeaderReplication } from "./message-policy";
 import { nodeRaftConfig, validateNodeOptions, type RaftNodeOptions } from "./options";
 import { PendingProposals, type ProposalOutcome } from "./proposals";
 import { recover } from "./recovery";
+import { RepairGate, type RefusalReason, type RepairEvents } from "./repair-gate";
 import { SnapshotReceiver } from "./snapshot-receiver";
 import { SnapshotSender } from "./snapshot-sender";
 import { nodeStatus, type LeaderChange, type NodeStatus } from "./status";
 
 export type { LeaderChange, NodeStatus, PeerStatus } from "./status";
+
+const REFUSALS: Record<RefusalReason, string> = {
+  repairing: "raft node: repairing; vote request ignored",
+  blank: "raft node: empty log; vote request from a candidate with entries ignored",
+  rejoining: "raft node: rejoining; leader ignored until every peer has reported its term",
+};
 
 interface RaftNodeEvents {
   leaderChange: [LeaderChange];
@@ -58,10 +65,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private wake: (() => void) | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private last: LeaderChange = { leader: null, term: 0, role: Role.Follower };
-  /** termReported: peers that answered a term probe since this process started (see probe.ts). */
-  private readonly termReported = new Set<NodeId>();
-  /** awaitingReportsLogged: the wait for missing term reports was logged in this repair. */
-  private awaitingReportsLogged = false;
+  private readonly repair: RepairGate;
 
   private constructor(
     private readonly opts: RaftNodeOptions,
@@ -81,6 +85,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.notify();
     });
     this.receiver = new SnapshotReceiver(storage, logger, (msg) => this.stepSnapshot(msg));
+    this.repair = new RepairGate(opts.id, opts.members, storage, this.repairEvents());
     this.snapshots = new LocalSnapshots(opts, storage, core, logger, {
       stopping: () => this.stopping, notify: () => this.notify(), fatal: (error) => this.fatal(error),
     });
@@ -215,20 +220,15 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private onTick(): void {
-    // In repair mode the node must not campaign: its election clock stays still. It asks the
-    // peers that have not answered yet for their term and commit.
-    if (this.storage.repairTarget > 0) {
-      const unreported = this.unreportedPeers();
-      if (unreported.length > 0) this.core.probeTerms(unreported);
+    // In repair mode the node must not campaign: its election clock stays still. A rejoining
+    // node asks the peers that have not answered yet for their term and commit.
+    if (this.repair.repairing) {
+      const peers = this.repair.probeTargets();
+      if (peers.length > 0) this.core.probeTerms(peers);
     } else {
       this.core.tick();
     }
     this.notify();
-  }
-
-  /** unreportedPeers: the peers that have not answered a term probe since this process started. */
-  private unreportedPeers(): NodeId[] {
-    return this.opts.members.filter((member) => member !== this.id && !this.termReported.has(member));
   }
 
   private onEnvelope(from: NodeId, envelope: Envelope): void {
@@ -238,43 +238,31 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       return;
     }
     const msg = envelope.msg;
-    const lastIndex = this.core.lastIndex;
-    const joinTarget = joinRepairTarget(msg, lastIndex, this.storage.repairTarget);
-    if (joinTarget > 0) {
-      this.storage.raiseRepairTarget(joinTarget);
-      this.logger.warn({ from, repairTargetIndex: joinTarget },
-        "raft node: empty log joining a cluster with committed entries; repairing before it votes");
-    }
-    if (msg.type === MessageType.TermReport) this.onTermReport(from, msg.commit);
-    if (this.storage.repairTarget > 0 && refusedWhileRepairing(msg)) {
-      this.logger.debug({ from, type: msg.type }, "raft node: repairing; vote request ignored");
-      return;
-    }
-    if (refusedWhileBlank(msg, lastIndex)) {
-      this.logger.debug({ from, type: msg.type }, "raft node: empty log; vote request from a candidate with entries ignored");
-      return;
-    }
+    if (!this.repair.admit(from, msg, this.core.lastIndex)) return;
     this.core.step(msg);
     this.notify();
   }
 
-  /**
-   * onTermReport counts a peer's answer to a term probe (the core adopts a newer term in it). While
-   * repairing, a commit above the repair target raises the target: entries this node acknowledged
-   * before losing its directory may have been committed by a leader other than the one that
-   * reached it first, and up to that leader's commit.
-   */
-  private onTermReport(from: NodeId, commit: LogIndex): void {
-    this.termReported.add(from);
-    const target = this.storage.repairTarget;
-    if (target === 0 || commit <= target) return;
-    this.storage.raiseRepairTarget(commit);
-    this.logger.warn({ from, repairTargetIndex: commit, previousTargetIndex: target },
-      "raft node: a peer reported a higher commit; repair target raised");
+  /** repairEvents logs what the repair gate noticed. */
+  private repairEvents(): RepairEvents {
+    const logger = this.logger;
+    return {
+      joined: (from, target) => logger.warn({ from, repairTargetIndex: target },
+        "raft node: empty log joining a cluster with committed entries; repairing before it votes"),
+      termsKnown: () => logger.warn({ term: this.core.term },
+        "raft node: rejoining; every peer reported its term; following leaders again"),
+      raised: (from, target, previous) => logger.warn({ from, repairTargetIndex: target, previousTargetIndex: previous },
+        "raft node: a peer reported a higher commit; repair target raised"),
+      refused: (from, msg, reason) => logger.debug({ from, type: msg.type }, REFUSALS[reason]),
+      waiting: (target, unreported) => logger.warn({ target, unreported },
+        "raft node: rejoining; following no leader until every peer has reported its term"),
+      ended: (target) => logger.warn({ commit: this.core.commitIndex, target, term: this.core.term },
+        "raft node: repair complete; voting again"),
+    };
   }
 
   private stepSnapshot(msg: SnapshotMessage): void {
-    if (this.stopping) return;
+    if (this.stopping || !this.repair.admit(msg.from, msg, this.core.lastIndex)) return;
     this.core.step(msg);
     this.notify();
   }
@@ -362,30 +350,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       this.logger.info(now, "raft node: leadership changed");
       this.emit("leaderChange", now);
     }
-    const target = this.storage.repairTarget;
-    if (target > 0 && core.commitIndex >= target && core.lastIndex >= target) this.maybeEndRepair(target);
+    // The vote spent here is written with the ended repair by the next Ready (see repair-gate.ts).
+    if (this.repair.settle(core.commitIndex, core.lastIndex)) core.spendVote();
     this.snapshots.maybeTake(this.applied, this.appliedTerm);
-  }
-
-  /**
-   * maybeEndRepair ends a repair whose log reached its target once every peer has reported its
-   * term since this process started. The node's term is then at least that of any vote it may
-   * have cast and lost with its directory, and it counts its vote in that term as cast: the core
-   * writes the spent vote in the same hard state as the ended repair (a restart before that
-   * write repairs again).
-   */
-  private maybeEndRepair(target: LogIndex): void {
-    const unreported = this.unreportedPeers();
-    if (unreported.length > 0) {
-      if (!this.awaitingReportsLogged) {
-        this.awaitingReportsLogged = true;
-        this.logger.warn({ target, unreported }, "raft node: log repaired; waiting for every peer's term before voting");
-      }
-      return;
-    }
-    this.core.spendVote();
-    this.storage.endRepair();
-    this.awaitingReportsLogged = false;
-    this.logger.warn({ commit: this.core.commitIndex, target, term: this.core.term }, "raft node: repair complete; voting again");
   }
 }

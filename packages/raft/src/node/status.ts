@@ -22,9 +22,9 @@ export interface PeerStatus {
 export interface NodeStatus extends Omit<RaftStatus, "progress"> {
   readonly peers: Readonly<Record<NodeId, PeerStatus>>;
   /**
-   * repairing: storage corruption was found (now or before a restart), or an empty log joined a
+   * repairing: storage corruption was found (now or before a restart), or an empty log rejoined a
    * cluster with committed entries; the node neither votes nor campaigns until its log holds the
-   * repair target and every peer has reported its term since the node started.
+   * repair target (and, rejoining, follows no leader until every peer has reported its term).
    */
   readonly repairing: boolean;
   readonly snapshotIndex: LogIndex;
