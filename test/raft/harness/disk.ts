@@ -3,7 +3,7 @@
  * exactly as the contract says (persist, then the caller sends, then apply) so the behaviour
  * suite exercises the real Ready/advance protocol.
  */
-import { EntryKind, type Entry, type HardState, type LogIndex, type Ready, type SnapshotMeta } from "./raft";
+import { EntryKind, MemoryRepairTargetStore, type Entry, type HardState, type LogIndex, type Ready, type SnapshotMeta } from "./raft";
 
 /** SnapshotData is the test state machine's snapshot: the applied payloads, in order. */
 export interface SnapshotData {
@@ -22,8 +22,13 @@ export class MemoryDisk {
   /** applied: decoded payloads of applied Normal entries (the replicated state). */
   applied: string[] = [];
   appliedIndex: LogIndex = 0;
-  /** staged: snapshot data received from a leader, waiting for Ready.snapshot. */
-  staged: SnapshotData | null = null;
+  /**
+   * staged: snapshot data received from leaders, by index, waiting for Ready.snapshot (a network
+   * that delivers several messages before the node's next Ready may bring more than one).
+   */
+  readonly staged = new Map<LogIndex, SnapshotData>();
+  /** repair: the repair gate's durable state (kept at once: this disk syncs every Ready). */
+  readonly repair = new MemoryRepairTargetStore();
 
   /** persist writes the durable parts of `rd` (snapshot, entries, hard state). */
   persist(rd: Ready): void {
@@ -64,11 +69,11 @@ export class MemoryDisk {
   }
 
   private installSnapshot(meta: SnapshotMeta): void {
-    const staged = this.staged;
-    if (staged === null || staged.meta.index !== meta.index) throw new Error(`no staged data for snapshot ${meta.index}`);
+    const staged = this.staged.get(meta.index);
+    if (staged === undefined) throw new Error(`no staged data for snapshot ${meta.index}`);
     this.snapshot = staged;
     this.snapshots.set(meta.index, staged);
-    this.staged = null;
+    this.staged.clear();
     this.entries = [];
     this.applied = [...staged.applied];
     this.appliedIndex = meta.index;

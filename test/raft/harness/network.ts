@@ -7,6 +7,7 @@
 import {
   MessageType,
   RaftCore,
+  RepairGate,
   SeededPrng,
   defaultRaftConfig,
   type Message,
@@ -25,6 +26,10 @@ export interface TestNode {
   core: RaftCore;
   readonly disk: MemoryDisk;
   readonly events: TraceEvent[];
+  /** repair: the node driver's repair gate, when the network runs them (NetworkOptions.repairGates). */
+  readonly repair: RepairGate | null;
+  /** repairLog: what the gate noticed, as `joined 4`, `waiting 4 n3`, `raised 6`, `terms known`, `refused n2 vote repairing`, `ended 6`. */
+  readonly repairLog: string[];
 }
 
 /** NetworkOptions tunes every node's config; `seed` makes election jitter reproducible. */
@@ -33,6 +38,8 @@ export interface NetworkOptions {
   config?: Partial<Omit<RaftConfig, "id" | "peers" | "prng">>;
   /** restore gives a node an initial log/hard state (as if loaded from disk). */
   restore?: Partial<Record<NodeId, RaftRestore>>;
+  /** repairGates: each node runs the node driver's RepairGate (its durable target on its disk). */
+  repairGates?: boolean;
 }
 
 /** TestNetwork delivers messages synchronously between in-memory nodes. */
@@ -64,8 +71,22 @@ export class TestNetwork {
         disk.entries = [...restore.entries];
         disk.appliedIndex = restore.applied;
       }
-      this.nodes.set(id, { id, core: new RaftCore(config, restore), disk, events: [] });
+      this.nodes.set(id, this.member(id, new RaftCore(config, restore), disk));
     });
+  }
+
+  /** member builds a node record (with a fresh repair gate when the network runs them). */
+  member(id: NodeId, core: RaftCore, disk: MemoryDisk): TestNode {
+    const repairLog: string[] = [];
+    const repair = this.options.repairGates !== true ? null : new RepairGate(id, this.ids, disk.repair, {
+      joined: (_from, target) => repairLog.push(`joined ${target}`),
+      termsKnown: () => repairLog.push("terms known"),
+      raised: (_from, target) => repairLog.push(`raised ${target}`),
+      refused: (from, msg, reason) => repairLog.push(`refused ${from} ${msg.type} ${reason}`),
+      waiting: (target, unreported) => repairLog.push(`waiting ${target} ${unreported.join(",")}`),
+      ended: (target) => repairLog.push(`ended ${target}`),
+    });
+    return { id, core, disk, events: [], repair, repairLog };
   }
 
   node(id: NodeId): TestNode {
@@ -88,6 +109,7 @@ export class TestNetwork {
     node.disk.apply(rd);
     node.events.push(...rd.events);
     node.core.advance(rd);
+    if (node.repair?.settle(node.core.commitIndex, node.core.lastIndex) === true) node.core.spendVote();
     return rd;
   }
 
@@ -115,8 +137,13 @@ export class TestNetwork {
       return message;
     }
     if (message.type === MessageType.Snapshot) this.stageSnapshot(message.from, message.to, message.meta.index);
+    const target = this.node(message.to);
+    if (target.repair !== null && !target.repair.admit(message.from, message, target.core.lastIndex)) {
+      this.lost(message);
+      return message;
+    }
     this.delivered.push(message);
-    this.core(message.to).step(message);
+    target.core.step(message);
     if (message.type === MessageType.Snapshot) this.core(message.from).reportSnapshot(message.to, true);
     return message;
   }
@@ -144,13 +171,18 @@ export class TestNetwork {
 
   /** tick advances `id` (or every node) by `ticks` ticks without delivering anything. */
   tick(id: NodeId, ticks = 1): void {
-    for (let i = 0; i < ticks; i++) this.core(id).tick();
+    const node = this.node(id);
+    for (let i = 0; i < ticks; i++) {
+      // A repairing node's election clock stays still; it probes the peers that have not reported.
+      if (node.repair?.repairing === true) node.core.probeTerms(node.repair.probeTargets());
+      else node.core.tick();
+    }
   }
 
   /** run ticks `ids` (default: every node) once per round and stabilizes after each round. */
   run(rounds: number, ids: readonly NodeId[] = this.ids): void {
     for (let round = 0; round < rounds; round++) {
-      for (const id of ids) this.core(id).tick();
+      for (const id of ids) this.tick(id);
       this.stabilize();
     }
   }
@@ -201,7 +233,9 @@ export class TestNetwork {
       ...defaultRaftConfig(id, this.ids, new SeededPrng(seed)),
       ...this.options.config,
     };
-    this.nodes.set(id, { id, core: new RaftCore(config), disk: new MemoryDisk(), events: [] });
+    this.nodes.set(id, this.member(id, new RaftCore(config), new MemoryDisk()));
+    // Snapshot data streams from the lost disk die with it; its other messages may still arrive.
+    this.queue = this.queue.filter((message) => message.from !== id || message.type !== MessageType.Snapshot);
   }
 
   /** takeSnapshot snapshots `id`'s state machine at its applied index and compacts. */
@@ -225,6 +259,6 @@ export class TestNetwork {
   private stageSnapshot(from: NodeId, to: NodeId, index: number): void {
     const data = this.node(from).disk.snapshots.get(index);
     if (data === undefined) throw new Error(`${from} has no snapshot ${index}`);
-    this.node(to).disk.staged = data;
+    this.node(to).disk.staged.set(index, data);
   }
 }

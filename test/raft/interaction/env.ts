@@ -143,7 +143,7 @@ export class InteractionEnv {
       entries: [...disk.entries],
       applied: disk.appliedIndex,
     });
-    net.nodes.set(id, { id, core, disk, events: [] });
+    net.nodes.set(id, net.member(id, core, disk));
     this.down.delete(id);
   }
 

@@ -69,3 +69,46 @@ describe("term probes", () => {
     expect(net.node("n2").disk.hardState).toEqual({ term: 1, vote: "n1", commit: 1 });
   });
 });
+
+describe("a rejoining node on the test network (the node driver's repair gate)", () => {
+  it("a node wiped right after voting acknowledges nothing for a stale leader before every peer reported, so that leader commits nothing with it", () => {
+    const net = new TestNetwork(["n1", "n2", "n3"], { config: { preVote: false, checkQuorum: false }, repairGates: true });
+    net.elect("n1");
+    net.propose("n1", "a");
+
+    // n2 wins term 2 with n3's vote alone: n1 hears nothing of term 2, n3 nothing after its vote.
+    let wiped = false;
+    let holdProbes = true;
+    net.hook = (m) => {
+      if (m.to === "n1" && m.term >= 2 && !wiped) return false;
+      if (m.from === "n2" && m.to === "n3") return m.type === MessageType.Vote || m.type === MessageType.TermReport;
+      return !(m.from === "n3" && m.to === "n2" && m.type === MessageType.TermProbe && holdProbes);
+    };
+    net.cut("n1", "n2");
+    net.core("n2").campaign();
+    net.stabilize();
+    expect(net.core("n2").status()).toMatchObject({ role: Role.Leader, term: 2 });
+    expect(net.node("n3").disk.hardState).toEqual({ term: 2, vote: "n2", commit: 2 });
+
+    net.wipe("n3");
+    wiped = true;
+    net.propose("n1", "b");
+    net.run(3, ["n1", "n3"]);
+    expect(net.core("n1").status()).toMatchObject({ role: Role.Leader, term: 1, commit: 2, lastIndex: 3 });
+    // n1's report gave n3 term 1; n2's, held, would give term 2.
+    expect(net.core("n3").status()).toMatchObject({ term: 1, lastIndex: 0 });
+    expect(net.node("n3").repairLog.slice(0, 2)).toEqual(["joined 2", "waiting 2 n1,n2"]);
+    expect(net.node("n3").repairLog.filter((line) => line.startsWith("refused n1 append"))).not.toEqual([]);
+
+    // n2's report gives n3 term 2: it then turns the stale leader away and repairs from n2.
+    holdProbes = false;
+    net.run(2, ["n3"]);
+    expect(net.node("n3").repairLog).toContain("terms known");
+    expect(net.core("n3").status().term).toBe(2);
+    net.recover();
+    net.run(30);
+    for (const id of net.ids) expect(net.node(id).disk.applied).toEqual(["a"]);
+    expect(net.node("n3").repairLog.at(-1)).toBe("ended 2");
+    expect(net.node("n3").disk.repair.rejoining).toBe(false);
+  });
+});
