@@ -87,9 +87,9 @@ export class RepairGate {
 
   /**
    * admit returns whether `msg` may reach the core, after its effects on the repair: the first
-   * Append an empty log receives may start one, and a report counts its sender and may raise the
-   * target (what the node acknowledged before losing its directory may have been committed by
-   * another leader than the one that reached it first, up to that leader's commit).
+   * leader's message an empty log receives may start a rejoin, and a report counts its sender and
+   * may raise the target (what the node acknowledged before losing its directory may have been
+   * committed by another leader than the one that reached it first, up to that leader's commit).
    */
   admit(from: NodeId, msg: Message, lastIndex: LogIndex): boolean {
     const joinTarget = joinRepairTarget(msg, lastIndex, this.store.repairTarget);
