@@ -141,6 +141,8 @@ describe("node - option validation", () => {
     [{ members: ["n1", "n2", "x".repeat(257)] }, `node id "xxxxxxxxxxxxxxxx"... must be 1-256 bytes, got 257`],
     [{ members: ["n1", ""] }, `node id "" must be 1-256 bytes, got 0`],
     [{ cluster: "é".repeat(129) }, "cluster name must be 1-256 bytes, got 258"],
+    [{ raft: { preVote: false, checkQuorum: false } },
+      "raft.preVote and raft.checkQuorum cannot both be false: a repairing node would stall a leader of an older term"],
   ])("refuses %j before touching the disk", async (overrides, message) => {
     await expect(RaftNode.open({ ...base, ...overrides })).rejects.toThrow(new RangeError(message));
   });

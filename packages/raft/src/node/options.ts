@@ -57,11 +57,19 @@ export interface RaftNodeOptions {
 /**
  * validateNodeOptions throws a RangeError naming the option when the limits cannot work together:
  * an Append carrying one maximal entry, and a snapshot chunk, must each fit one transport frame,
- * or the receiver would close the connection on every attempt. `entryBytesMax` is the resolved
- * core limit (nodeRaftConfig), the frame and chunk sizes are the options or their defaults.
+ * or the receiver would close the connection on every attempt. `config` is the resolved core
+ * config (nodeRaftConfig), the frame and chunk sizes are the options or their defaults.
+ *
+ * Pre-vote and check-quorum may not both be off: a repairing node's election clock stays still
+ * (repair-gate.ts), and without either the core never answers a leader of an older term, so a
+ * repairing node whose term is higher would ignore that leader, and it would never learn why.
  */
-export function validateNodeOptions(opts: RaftNodeOptions, entryBytesMax: number): void {
+export function validateNodeOptions(opts: RaftNodeOptions, config: RaftConfig): void {
   if (!opts.members.includes(opts.id)) throw new RangeError(`members must include the node itself (${opts.id})`);
+  if (!config.preVote && !config.checkQuorum) {
+    throw new RangeError("raft.preVote and raft.checkQuorum cannot both be false: a repairing node would stall a leader of an older term");
+  }
+  const entryBytesMax = config.entryBytesMax;
   // The handshake carries the cluster name and every message two ids: a peer refuses them beyond this.
   checkName("cluster name", opts.cluster);
   for (const member of opts.members) checkName(`node id ${JSON.stringify(member.slice(0, 16))}${member.length > 16 ? "..." : ""}`, member);

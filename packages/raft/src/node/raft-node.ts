@@ -95,7 +95,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
     const logger = (opts.logger ?? pino({ level: "silent" })).child({ node: opts.id });
     const config = nodeRaftConfig(opts);
-    validateNodeOptions(opts, config.entryBytesMax);
+    validateNodeOptions(opts, config);
     const storage = await RaftStorage.open(opts.dataDir);
     let recovered: Awaited<ReturnType<typeof recover>>;
     let core: RaftCore;
