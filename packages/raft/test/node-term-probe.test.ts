@@ -70,10 +70,10 @@ describe("raft node - a wiped node rejoining", () => {
     const { logger, records } = capturingLogger();
     const blank = await cluster.open(wiped, logger);
     watchLeaders(blank, leadersSeen);
-    await waitFor(() => records.some((r) => r.msg === "raft node: rejoining; following no leader until every peer has reported its term"),
+    await waitFor(() => records.some((r) => r.msg === "raft node: empty or rejoining log; following no leader and voting for no one until every peer has reported its term"),
       "rejoining");
-    expect(records.find((r) => r.msg === "raft node: rejoining; following no leader until every peer has reported its term"))
-      .toMatchObject({ target: committed, unreported: expect.arrayContaining([voter]) as unknown });
+    expect(records.find((r) => r.msg === "raft node: empty or rejoining log; following no leader and voting for no one until every peer has reported its term"))
+      .toMatchObject({ unreported: expect.arrayContaining([voter]) as unknown });
     // Nobody answers the stale leader now: it steps down (check-quorum) with nothing more committed.
     await waitFor(() => stale.status().role !== Role.Leader, "the stale leader steps down", 5_000);
     expect(stale.status()).toMatchObject({ term: term - 1, commit: committed });
@@ -81,7 +81,7 @@ describe("raft node - a wiped node rejoining", () => {
 
     // Once `voter` reports, the wiped node holds term T again and turns the stale leader away.
     holdProbes = false;
-    await waitFor(() => records.some((r) => r.msg === "raft node: rejoining; every peer reported its term; following leaders again"),
+    await waitFor(() => records.some((r) => r.msg === "raft node: every peer reported its term; following leaders and voting again"),
       "terms known");
     expect(blank.status().term).toBe(term);
     await new Promise((r) => setTimeout(r, 2500));
@@ -114,13 +114,14 @@ describe("raft node - a wiped node rejoining", () => {
     const { logger, records } = capturingLogger();
     const blank = await cluster.open(wiped, logger);
     await waitFor(() => blank.status().repairing, "joined and repairing");
+    // The other follower's report may tell of the commit before the leader's first word does.
     expect(records.find((r) => r.msg === "raft node: empty log joining a cluster with committed entries; repairing before it votes"))
-      .toMatchObject({ from: leader.id, repairTargetIndex: joinCommit });
+      .toMatchObject({ repairTargetIndex: joinCommit });
     const raised = Math.max(...(await proposeAll(leader, 40, 10, 5)));
     await new Promise((r) => setTimeout(r, 300));
     expect(blank.status()).toMatchObject({ lastIndex: 0, repairing: true });
-    expect(records.filter((r) => r.msg === "raft node: rejoining; following no leader until every peer has reported its term"))
-      .toEqual([expect.objectContaining({ target: joinCommit })]);
+    expect(records.filter((r) => r.msg === "raft node: empty or rejoining log; following no leader and voting for no one until every peer has reported its term"))
+      .toEqual([expect.objectContaining({ unreported: expect.arrayContaining([leader.id]) as unknown })]);
 
     holdProbes = false;
     await waitFor(() => !blank.status().repairing, "repair complete");
@@ -130,6 +131,20 @@ describe("raft node - a wiped node rejoining", () => {
     expect(raises.at(-1)).toMatchObject({ repairTargetIndex: raised });
     expect(records.find((r) => r.msg === "raft node: repair complete; voting again")).toMatchObject({ target: raised });
     await cluster.waitApplied(raised);
+    expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
+  });
+
+  it("a new cluster elects its first leader only once every member has reported its term: an empty log may be a wiped one", async () => {
+    const network = new MemoryNetwork();
+    network.loseWhere((from) => from === "n3");
+    cluster = await TestCluster.start(["n1", "n2", "n3"], {}, network);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const id of cluster.ids) expect(cluster.node(id).status()).toMatchObject({ role: Role.Follower, term: 0, leader: null });
+
+    network.heal();
+    const leader = await cluster.waitForLeader();
+    const last = Math.max(...(await proposeAll(leader, 0, 10, 5)));
+    await cluster.waitApplied(last);
     expect(new Set(cluster.ids.map((id) => cluster!.sm(id).hash)).size).toBe(1);
   });
 });

@@ -34,53 +34,54 @@ describe("repair gate", () => {
       const { gate: g, store, log } = gate();
       expect(g.admit("n1", msg, 0)).toBe(false);
       expect({ target: store.repairTarget, rejoining: store.rejoining }).toEqual({ target, rejoining: true });
-      expect(log).toEqual([`joined n1 ${target}`, `waiting ${target} n1,n2`, `refused n1 ${msg.type} rejoining`]);
+      expect(log).toEqual([`joined n1 ${target}`, `refused n1 ${msg.type} termUnknown`]);
     }
     const { gate: fresh, store } = gate();
-    expect(fresh.admit("n1", heartbeat(0), 0)).toBe(true);
+    expect(fresh.admit("n1", heartbeat(0), 0)).toBe(false);
     expect(fresh.admit("n1", append(5), 3)).toBe(true);
     expect(store.repairTarget).toBe(0);
   });
 
-  it("a rejoining node probes the peers that have not reported, follows no leader until all did, and raises its target to a higher commit", () => {
+  it("an empty log probes every peer, follows no leader, votes for no one and keeps its clock still until all have reported; a reported commit makes it a rejoin", () => {
     const { gate: g, store, log } = gate();
-    expect(g.probeTargets()).toEqual([]);
-    g.admit("n1", append(7), 0);
-    expect(g.probeTargets()).toEqual(["n1", "n2"]);
-
+    expect({ probe: g.peersToProbe(0), still: g.clockStill(0) }).toEqual({ probe: ["n1", "n2"], still: true });
+    expect(g.admit("n2", vote("n2", 0), 0)).toBe(false);
     expect(g.admit("n1", report("n1", 1, 7), 0)).toBe(true);
-    expect(g.probeTargets()).toEqual(["n2"]);
+    expect({ target: store.repairTarget, rejoining: store.rejoining }).toEqual({ target: 7, rejoining: true });
+    expect(g.peersToProbe(0)).toEqual(["n2"]);
     expect(g.admit("n1", heartbeat(7), 0)).toBe(false);
     expect(g.admit("n2", report("n2", 2, 9), 0)).toBe(true);
-    expect(g.probeTargets()).toEqual([]);
-    expect(store.repairTarget).toBe(9);
+    expect({ probe: g.peersToProbe(0), still: g.clockStill(0), target: store.repairTarget }).toEqual({ probe: [], still: true, target: 9 });
     expect(g.admit("n1", heartbeat(7), 0)).toBe(true);
     expect(g.admit("n2", report("n2", 2, 12), 0)).toBe(true);
     expect(store.repairTarget).toBe(9);
     expect(log).toEqual([
-      "joined n1 7", "waiting 7 n1,n2", "refused n1 append rejoining", "refused n1 heartbeat rejoining",
-      "raised n2 7->9", "terms known",
+      "waiting 0 n1,n2", "refused n2 vote termUnknown", "joined n1 7", "refused n1 heartbeat termUnknown", "raised n2 7->9", "terms known",
     ]);
+    expect(g.peersToProbe(0)).toEqual([]);
   });
 
-  it("a repairing node drops vote requests and leadership transfers; a blank one only those from candidates with entries", () => {
+  it("a repairing node drops vote requests and leadership transfers; an empty one, once all reported, only those from candidates with entries", () => {
     const repairing = gate();
     repairing.store.raiseRepairTarget(4);
+    expect({ probe: repairing.gate.peersToProbe(2), still: repairing.gate.clockStill(2) }).toEqual({ probe: [], still: true });
     expect(repairing.gate.admit("n1", vote("n1", 0), 2)).toBe(false);
     expect(repairing.gate.admit("n1", { type: MessageType.TimeoutNow, from: "n1", to: "n3", term: 5 }, 2)).toBe(false);
     expect(repairing.gate.admit("n1", append(4), 2)).toBe(true);
     expect(repairing.log).toEqual(["refused n1 vote repairing", "refused n1 timeoutNow repairing"]);
 
     const blank = gate();
+    blank.gate.admit("n1", report("n1", 0, 0), 0);
+    blank.gate.admit("n2", report("n2", 0, 0), 0);
+    expect(blank.gate.clockStill(0)).toBe(false);
     expect(blank.gate.admit("n1", vote("n1", 3), 0)).toBe(false);
     expect(blank.gate.admit("n2", vote("n2", 0), 0)).toBe(true);
-    expect(blank.log).toEqual(["refused n1 vote blank"]);
+    expect(blank.log).toEqual(["terms known", "refused n1 vote blank"]);
   });
 
-  it("a repair of dropped records ends once the log holds the target; a rejoin also waits for every report and then asks to spend the vote", () => {
+  it("the vote is spent once an empty or rejoining log has heard every peer; a repair of dropped records ends without reports or spending", () => {
     const dropped = gate();
     dropped.store.raiseRepairTarget(5);
-    expect(dropped.gate.probeTargets()).toEqual([]);
     expect(dropped.gate.settle(4, 5)).toBe(false);
     expect(dropped.gate.settle(5, 4)).toBe(false);
     expect(dropped.gate.settle(5, 5)).toBe(false);
@@ -94,7 +95,15 @@ describe("repair gate", () => {
     expect(rejoin.store.repairTarget).toBe(5);
     rejoin.gate.admit("n2", report("n2", 3, 5), 6);
     expect(rejoin.gate.settle(6, 6)).toBe(true);
+    expect(rejoin.gate.settle(6, 6)).toBe(false);
     expect({ target: rejoin.store.repairTarget, rejoining: rejoin.store.rejoining }).toEqual({ target: 0, rejoining: false });
     expect(rejoin.log).toEqual(["terms known", "ended 5"]);
+
+    const blank = gate();
+    blank.gate.admit("n1", report("n1", 0, 0), 0);
+    expect(blank.gate.settle(0, 0)).toBe(false);
+    blank.gate.admit("n2", report("n2", 4, 0), 0);
+    expect(blank.gate.settle(0, 0)).toBe(true);
+    expect(blank.gate.settle(0, 0)).toBe(false);
   });
 });

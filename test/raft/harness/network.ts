@@ -173,9 +173,15 @@ export class TestNetwork {
   tick(id: NodeId, ticks = 1): void {
     const node = this.node(id);
     for (let i = 0; i < ticks; i++) {
-      // A repairing node's election clock stays still; it probes the peers that have not reported.
-      if (node.repair?.repairing === true) node.core.probeTerms(node.repair.probeTargets());
-      else node.core.tick();
+      // A repairing node's election clock stays still, as does one whose term is unknown; an
+      // empty or rejoining log probes the peers that have not reported.
+      const repair = node.repair;
+      if (repair === null) {
+        node.core.tick();
+        continue;
+      }
+      node.core.probeTerms(repair.peersToProbe(node.core.lastIndex));
+      if (!repair.clockStill(node.core.lastIndex)) node.core.tick();
     }
   }
 

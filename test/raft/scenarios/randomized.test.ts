@@ -120,3 +120,11 @@ describe.each(featureSets)("randomized schedules (preVote=$preVote, checkQuorum=
     expect(runSeed(77, features)).toEqual(runSeed(77, features));
   });
 });
+
+describe("randomized schedules with wipes - found seeds", () => {
+  it("seed 20739 (check-quorum without pre-vote) replays safely: a node wiped right after voting, while nothing was committed", () => {
+    // Found in 30 000 schedules: the wiped node, empty and not yet rejoining, followed a stale
+    // leader, which committed with it what the leader it had elected lacked (match <= lastIndex).
+    expect(runSeed(20739, { preVote: false, checkQuorum: true, wipes: true })).toEqual({ proposals: 10, applied: 10, wipes: 4 });
+  });
+});

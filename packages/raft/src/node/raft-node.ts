@@ -42,7 +42,7 @@ export type { LeaderChange, NodeStatus, PeerStatus } from "./status";
 const REFUSALS: Record<RefusalReason, string> = {
   repairing: "raft node: repairing; vote request ignored",
   blank: "raft node: empty log; vote request from a candidate with entries ignored",
-  rejoining: "raft node: rejoining; leader ignored until every peer has reported its term",
+  termUnknown: "raft node: term unknown; leader or candidate ignored until every peer has reported its term",
 };
 
 interface RaftNodeEvents {
@@ -220,14 +220,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private onTick(): void {
-    // In repair mode the node must not campaign: its election clock stays still. A rejoining
-    // node asks the peers that have not answered yet for their term and commit.
-    if (this.repair.repairing) {
-      const peers = this.repair.probeTargets();
-      if (peers.length > 0) this.core.probeTerms(peers);
-    } else {
-      this.core.tick();
-    }
+    // A repairing node, or one whose term is unknown, must not campaign: its election clock stays
+    // still. An empty or rejoining log asks the peers that have not answered yet for their term.
+    const lastIndex = this.core.lastIndex;
+    const peers = this.repair.peersToProbe(lastIndex);
+    if (peers.length > 0) this.core.probeTerms(peers);
+    if (!this.repair.clockStill(lastIndex)) this.core.tick();
     this.notify();
   }
 
@@ -249,13 +247,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     return {
       joined: (from, target) => logger.warn({ from, repairTargetIndex: target },
         "raft node: empty log joining a cluster with committed entries; repairing before it votes"),
-      termsKnown: () => logger.warn({ term: this.core.term },
-        "raft node: rejoining; every peer reported its term; following leaders again"),
+      termsKnown: () => logger.info({ term: this.core.term },
+        "raft node: every peer reported its term; following leaders and voting again"),
       raised: (from, target, previous) => logger.warn({ from, repairTargetIndex: target, previousTargetIndex: previous },
         "raft node: a peer reported a higher commit; repair target raised"),
       refused: (from, msg, reason) => logger.debug({ from, type: msg.type }, REFUSALS[reason]),
-      waiting: (target, unreported) => logger.warn({ target, unreported },
-        "raft node: rejoining; following no leader until every peer has reported its term"),
+      waiting: (target, unreported) => logger.info({ target, unreported },
+        "raft node: empty or rejoining log; following no leader and voting for no one until every peer has reported its term"),
       ended: (target) => logger.warn({ commit: this.core.commitIndex, target, term: this.core.term },
         "raft node: repair complete; voting again"),
     };

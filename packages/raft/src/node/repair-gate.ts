@@ -5,12 +5,13 @@
  * state lives in a RepairTargetStore (RaftStorage), and what it notices goes to RepairEvents (the
  * node's log). The node driver and the core's test harness both run it.
  *
- * A repairing node votes for no one until its log holds the target. A rejoin (the repair began
- * when an empty log met a leader with committed entries) has also lost its term and vote, so
- * until every peer has reported its term and commit since this process started (see
- * core/probe.ts for why every peer) it follows no leader either: acknowledging a stale leader's
- * entries could let it commit what a leader of a term the node forgot lacks. A rejoin ends by
- * spending the core's vote in its current term.
+ * A repairing node votes for no one until its log holds the target. A node whose log is empty,
+ * or that is rejoining (the repair began when an empty log met a leader with committed entries),
+ * may have lost its term and vote with its directory: until every peer has reported its term and
+ * commit since this process started (see core/probe.ts for why every peer) it follows no leader,
+ * votes for no one and never campaigns. Acknowledging a stale leader's entries could let it
+ * commit what a leader of a term the node forgot lacks, and a vote could be its second in a term.
+ * Once all have reported, the caller spends the core's vote in its current term.
  */
 import { MessageType, type Message } from "../core/messages";
 import type { LogIndex, NodeId } from "../core/types";
@@ -41,19 +42,22 @@ export class MemoryRepairTargetStore implements RepairTargetStore {
   }
 }
 
-/** Why a message did not reach the core: a vote while repairing or blank, a leader's word while rejoining. */
-export type RefusalReason = "repairing" | "blank" | "rejoining";
+/**
+ * Why a message did not reach the core: a vote while repairing, or from a candidate with entries
+ * while the log is empty; a leader's word or a vote while the term is unknown.
+ */
+export type RefusalReason = "repairing" | "blank" | "termUnknown";
 
 /** RepairEvents: what the gate noticed, for the log. */
 export interface RepairEvents {
-  /** an empty log met a leader's message with a commit above 0 and repairs up to it: a rejoin. */
+  /** an empty log met a leader's message or a report with a commit above 0 and repairs up to it: a rejoin. */
   joined(from: NodeId, target: LogIndex): void;
-  /** a rejoining node heard every peer's term: it follows leaders again (once per process). */
+  /** an empty or rejoining log heard every peer's term: it follows leaders again (once per process). */
   termsKnown(): void;
   /** a peer reported a commit above the repair target, which now covers it. */
   raised(from: NodeId, target: LogIndex, previous: LogIndex): void;
   refused(from: NodeId, msg: Message, reason: RefusalReason): void;
-  /** a rejoining node ignores a leader because some peers have not reported yet (once per process). */
+  /** an empty or rejoining log starts asking the peers that have not reported (once per process). */
   waiting(target: LogIndex, unreported: readonly NodeId[]): void;
   ended(target: LogIndex): void;
 }
@@ -63,6 +67,8 @@ export class RepairGate {
   private readonly reported = new Set<NodeId>();
   /** waitingNoted: the wait for reports was announced (in this process). */
   private waitingNoted = false;
+  /** spent: the vote was spent once every peer had reported (in this process). */
+  private spent = false;
 
   constructor(
     private readonly self: NodeId,
@@ -76,9 +82,32 @@ export class RepairGate {
     return this.store.repairTarget > 0;
   }
 
-  /** probeTargets: the peers to ask for their term: while rejoining, those that have not reported since start. */
-  probeTargets(): NodeId[] {
-    return this.store.rejoining ? this.unreportedPeers() : [];
+  /** clockStill: the election clock must not run (repairing, or the term still unknown). */
+  clockStill(lastIndex: LogIndex): boolean {
+    return this.repairing || this.termUnknown(lastIndex);
+  }
+
+  /**
+   * peersToProbe: the peers to ask for their term now: with an empty or rejoining log, those that
+   * have not reported since start. The first time there are some, the wait is announced.
+   */
+  peersToProbe(lastIndex: LogIndex): NodeId[] {
+    if (!this.mayHaveLostTerm(lastIndex)) return [];
+    const unreported = this.unreportedPeers();
+    if (unreported.length > 0 && !this.waitingNoted) {
+      this.waitingNoted = true;
+      this.events.waiting(this.store.repairTarget, unreported);
+    }
+    return unreported;
+  }
+
+  /** mayHaveLostTerm: an empty log (maybe a wiped one) or a rejoin. */
+  private mayHaveLostTerm(lastIndex: LogIndex): boolean {
+    return lastIndex === 0 || this.store.rejoining;
+  }
+
+  private termUnknown(lastIndex: LogIndex): boolean {
+    return this.mayHaveLostTerm(lastIndex) && this.unreportedPeers().length > 0;
   }
 
   private unreportedPeers(): NodeId[] {
@@ -97,17 +126,10 @@ export class RepairGate {
       this.store.raiseRepairTarget(joinTarget, true);
       this.events.joined(from, joinTarget);
     }
-    if (msg.type === MessageType.TermReport) this.onReport(from, msg.commit);
-    if (this.store.rejoining && followsLeader(msg)) {
-      const unreported = this.unreportedPeers();
-      if (unreported.length > 0) {
-        if (!this.waitingNoted) {
-          this.waitingNoted = true;
-          this.events.waiting(this.store.repairTarget, unreported);
-        }
-        this.events.refused(from, msg, "rejoining");
-        return false;
-      }
+    if (msg.type === MessageType.TermReport) this.onReport(from, msg.commit, lastIndex);
+    if ((followsLeader(msg) || refusedWhileRepairing(msg)) && this.termUnknown(lastIndex)) {
+      this.events.refused(from, msg, "termUnknown");
+      return false;
     }
     if (this.repairing && refusedWhileRepairing(msg)) {
       this.events.refused(from, msg, "repairing");
@@ -121,28 +143,36 @@ export class RepairGate {
   }
 
   /**
-   * settle runs after each Ready: it ends a repair whose log holds the target (a rejoin only once
-   * every peer has reported since start, as a restart may find the log already there). True
-   * when a rejoin ended now: the caller spends the core's vote, written with the ended repair.
+   * settle runs after each Ready (whose reports the core has stepped). It ends a repair whose log
+   * holds the target (a rejoin only once every peer has reported since start, as a restart may
+   * find the log already there). True when the vote is to be spent now: the log is empty or
+   * rejoining and every peer has just been heard, so the core's term is final for this purpose.
    */
   settle(commit: LogIndex, lastIndex: LogIndex): boolean {
+    let spend = false;
+    if (!this.spent && this.mayHaveLostTerm(lastIndex) && this.unreportedPeers().length === 0) {
+      this.spent = true;
+      spend = true;
+    }
     const target = this.store.repairTarget;
-    if (target === 0 || commit < target || lastIndex < target) return false;
-    const rejoin = this.store.rejoining;
-    if (rejoin && this.unreportedPeers().length > 0) return false;
+    if (target === 0 || commit < target || lastIndex < target) return spend;
+    if (this.store.rejoining && this.unreportedPeers().length > 0) return spend;
     this.store.endRepair();
     this.events.ended(target);
-    return rejoin;
+    return spend;
   }
 
-  private onReport(from: NodeId, commit: LogIndex): void {
+  private onReport(from: NodeId, commit: LogIndex, lastIndex: LogIndex): void {
     if (this.reported.has(from)) return;
     this.reported.add(from);
-    if (!this.store.rejoining) return;
+    if (!this.mayHaveLostTerm(lastIndex)) return;
     const target = this.store.repairTarget;
     if (commit > target) {
-      this.store.raiseRepairTarget(commit);
-      this.events.raised(from, commit, target);
+      // An empty log that hears of a commit is rejoining a cluster, as from a leader's message.
+      const joining = target === 0;
+      this.store.raiseRepairTarget(commit, true);
+      if (joining) this.events.joined(from, commit);
+      else this.events.raised(from, commit, target);
     }
     if (this.unreportedPeers().length === 0) this.events.termsKnown();
   }
