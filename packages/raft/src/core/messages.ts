@@ -114,6 +114,11 @@ export interface TermReportMessage extends MessageBase {
   readonly commit: LogIndex;
 }
 
+/** isFromLeader: the messages only a leader sends, by which a node follows it (and acknowledges its entries). */
+export function isFromLeader(m: Message): boolean {
+  return m.type === MessageType.Append || m.type === MessageType.Heartbeat || m.type === MessageType.Snapshot;
+}
+
 /** Message is any message between Raft nodes. */
 export type Message =
   | VoteRequest

@@ -4,7 +4,7 @@
 import { assert, assertNever, fail } from "../assert";
 import { hup, onVoteRequest, onVoteResponse } from "./election";
 import { FollowerReason, TraceEventKind } from "./events";
-import { MessageType, type Message } from "./messages";
+import { isFromLeader, MessageType, type Message } from "./messages";
 import { onTermProbe } from "./probe";
 import { onAppend, onAppendResponse, onHeartbeat, onHeartbeatResponse } from "./replication";
 import { becomeFollower, ElectionTimer } from "./roles";
@@ -36,8 +36,7 @@ function onHigherTerm(s: RaftState, m: Message): boolean {
   // A pre-vote for a future term, or a granted pre-vote carrying it, changes nothing here.
   if (m.type === MessageType.PreVote) return true;
   if (m.type === MessageType.PreVoteResponse && !m.reject) return true;
-  const fromLeader =
-    m.type === MessageType.Append || m.type === MessageType.Heartbeat || m.type === MessageType.Snapshot;
+  const fromLeader = isFromLeader(m);
   if (s.role === Role.Leader && m.from === s.transferTarget) {
     s.emit({ kind: TraceEventKind.TransferCompleted, target: m.from });
     s.transferTarget = null;

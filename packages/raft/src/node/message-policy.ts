@@ -48,8 +48,3 @@ export function joinRepairTarget(msg: Message, lastIndex: LogIndex, repairTarget
   if (msg.type === MessageType.Snapshot) return msg.meta.index;
   return 0;
 }
-
-/** followsLeader: the messages by which a node follows a leader (and acknowledges its entries). */
-export function followsLeader(msg: Message): boolean {
-  return msg.type === MessageType.Append || msg.type === MessageType.Heartbeat || msg.type === MessageType.Snapshot;
-}

@@ -13,9 +13,9 @@
  * commit what a leader of a term the node forgot lacks, and a vote could be its second in a term.
  * Once all have reported, the caller spends the core's vote in its current term.
  */
-import { MessageType, type Message } from "../core/messages";
+import { isFromLeader, MessageType, type Message } from "../core/messages";
 import type { LogIndex, NodeId } from "../core/types";
-import { followsLeader, joinRepairTarget, refusedWhileBlank, refusedWhileRepairing } from "./message-policy";
+import { joinRepairTarget, refusedWhileBlank, refusedWhileRepairing } from "./message-policy";
 
 /** RepairTargetStore keeps the repair state durably (target 0: not repairing). */
 export interface RepairTargetStore {
@@ -127,7 +127,7 @@ export class RepairGate {
       this.events.joined(from, joinTarget);
     }
     if (msg.type === MessageType.TermReport) this.onReport(from, msg.commit, lastIndex);
-    if ((followsLeader(msg) || refusedWhileRepairing(msg)) && this.termUnknown(lastIndex)) {
+    if ((isFromLeader(msg) || refusedWhileRepairing(msg)) && this.termUnknown(lastIndex)) {
       this.events.refused(from, msg, "termUnknown");
       return false;
     }
